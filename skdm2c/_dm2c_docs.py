@@ -1,0 +1,229 @@
+"""The docstring of :class:`skdm2c.DM2CClustering` (kept apart: it is long)."""
+
+DM2C_DOC = """Deep Mixed-Modal Clustering (DM2C, Jiang et al., NeurIPS 2019).
+
+Clusters data in which every instance is observed in exactly ONE modality
+(some rows only as image features, others only as text features) and no
+pairing between modalities is known.  One autoencoder per modality maps its
+rows into a latent space; latent generators ``G[m->p]`` / ``G[p->m]``,
+trained with cycle consistency and Wasserstein adversarial losses against
+critics, translate every modality's codes into the latent space of one
+*unified* modality ``p``; k-means then clusters all unified codes together.
+
+Read more in the :ref:`User Guide <dm2c>`.
+
+Parameters
+----------
+n_clusters : int, default=10
+    Number of clusters.
+
+modality_dims : sequence of int, default=None
+    Width of each modality's column block in packed input.  ``None`` infers
+    it from the NaN pattern at fit (:func:`~skdm2c.infer_modality_dims`).
+    Set it when a training subset may lack a modality (cross-validation).
+
+modality_names : sequence of str, default=None
+    Names of the modalities for packed or list input (dict input brings its
+    own).  ``None`` gives ``"modality0"``, ``"modality1"``, ...
+
+latent_dim : int, default=32
+    Width of every modality's latent space (the authors use 128).
+
+hidden_sizes : tuple of int, list of tuple of int, default=None
+    Encoder hidden widths, one tuple for every modality or one tuple per
+    modality; decoders mirror them.  ``None`` derives them from each input
+    width: ``d -> (min(1024, d // 2), min(256, ...)) -> latent_dim``, which
+    gives the authors' Wikipedia encoder 2048-1024-256-latent.
+
+generator_hidden_sizes : tuple of int, default=None
+    Hidden widths of each latent generator; ``None`` means
+    ``(latent_dim,)``, the authors' NUS-WIDE generator 128-128-128.
+
+critic_hidden_size : int, default=None
+    Hidden width of each critic; ``None`` means ``latent_dim // 4`` as in
+    the authors' code (``code/model.py``).
+
+lambda_cycle : float, default=1.0
+    Weight ``l1`` of the latent cycle-consistency loss (L1); authors' value.
+
+lambda_rec : float, default=1.0
+    Weight ``l2`` of the reconstruction losses (MSE of each autoencoder and
+    of the input decoded from the cycled code); the authors use 1.
+
+lambda_adv : float, default=0.5
+    Weight of the adversarial losses (``lamda3=0.5`` in the authors' run
+    command); also scales the critic loss, as in their code.
+
+critic : {"wgan-clip", "wgan-gp"}, default="wgan-clip"
+    ``"wgan-clip"``: Wasserstein critic with weight clipping and RMSprop, as
+    the authors.  ``"wgan-gp"``: gradient penalty (Gulrajani et al., 2017)
+    with Adam(0.5, 0.9) and no clipping.
+
+clip_value : float, default=0.05
+    Critic weight clipping bound (authors: 0.05).
+
+gp_weight : float, default=10.0
+    Gradient-penalty weight for ``critic="wgan-gp"``.
+
+critic_interval : int, default=5
+    The critics take one step every ``critic_interval`` generator steps
+    (authors' ``update_d_freq=5``).
+
+critic_steps : int, default=1
+    Critic updates each time the critics step; ``critic_interval=1,
+    critic_steps=5`` is the usual WGAN schedule (Arjovsky et al., 2017).
+
+pretrain_epochs : int, default=50
+    Epochs of reconstruction-only pretraining of each autoencoder on its
+    own modality's rows (authors: 150).
+
+epochs : int, default=50
+    Epochs of joint adversarial training over all rows (authors: 220).
+
+batch_size : int, default=128
+    Rows per mini-batch; a batch mixes modalities as they come (authors: 128).
+
+pretrain_learning_rate : float or sequence of float, default=1e-3
+    Adam learning rate of the pretraining, one for all modalities or one per
+    modality (authors: 1e-4 image, 1e-5 text, with 150 epochs).
+
+learning_rate_autoencoder : float, default=1e-4
+    RMSprop learning rate of the autoencoders during joint training
+    (authors' ``lr_g``).
+
+learning_rate_generator : float, default=5e-4
+    RMSprop learning rate of the latent generators (authors' ``lr_ae``).
+
+learning_rate_critic : float, default=5e-5
+    Learning rate of the critics (authors' ``lr_d``).
+
+weight_decay : float, default=0.0
+    L2 weight decay of every optimiser (the authors run with 0 or 1e-4).
+
+batch_norm : bool, default=True
+    BatchNorm after hidden activations of autoencoders and generators
+    (authors: True).
+
+standardize : bool, default=True
+    Standardise each modality's features (mean 0, unit variance over that
+    modality's training rows) before the autoencoders; undone by nothing,
+    applied again at predict time.
+
+unified_modality : int or str, default=0
+    The modality (index or name) whose latent space unifies all rows
+    (authors: the image modality).
+
+n_init : int, default=20
+    Restarts of the final k-means (authors: 20).
+
+tol : float, default=None
+    Early stopping of the joint phase: stop when the epoch's training
+    objective has not improved by a relative ``tol`` for
+    ``n_iter_no_change`` epochs.  ``None`` trains all ``epochs``.
+
+n_iter_no_change : int, default=10
+    Patience of the early stopping.
+
+warm_start : bool, default=False
+    Reuse the fitted networks and continue the joint training for
+    ``epochs`` more epochs (no new pretraining) when the layout matches.
+
+device : str or torch.device, default="cpu"
+    Device to train on (``"cuda"`` when asked).  Fitted models pickle with
+    CPU tensors and predict on CPU where CUDA is absent.
+
+random_state : int, RandomState instance or None, default=None
+    Seeds weight initialisation, batch order and k-means through local
+    generators; the global torch RNG is not touched.  The same value gives
+    identical labels on CPU.
+
+verbose : int, default=0
+    Print one line of losses per epoch when > 0.
+
+Attributes
+----------
+labels_ : ndarray of shape (n_samples,)
+    Cluster of each training row, in packed (concatenation) order.
+
+cluster_centers_ : ndarray of shape (n_clusters, latent_dim)
+    Cluster centres in the unified latent space.
+
+modality_dims_ : tuple of int
+    Width of each modality's block.
+
+modality_names_ : tuple of str
+    Name of each modality.
+
+unified_modality_ : str
+    Name of the modality whose latent space unifies the rows.
+
+network_ : torch.nn.Module
+    The trained autoencoders, generators and critics.
+
+history_ : list of dict
+    One record per epoch: ``phase`` (``"pretrain:<name>"`` or ``"train"``),
+    ``epoch``, the mean losses ``reconstruction``, ``cycle``,
+    ``cycle_reconstruction``, ``adversarial``, ``objective`` (weighted
+    total), ``critic``, and ``time`` (seconds).  ``pandas.DataFrame(history_)``
+    plots directly.
+
+n_iter_ : int
+    Number of joint training epochs run.
+
+n_features_in_ : int
+    Width of the packed input.
+
+feature_names_in_ : ndarray of shape (n_features_in_,)
+    Column names, when fitted on a DataFrame with string column names.
+
+See Also
+--------
+skdm2c.ModalityStacker : The paper's PCA-stacking protocol for baselines.
+skdm2c.pack_modalities : Build the packed input from per-modality arrays.
+
+Notes
+-----
+Faithful to the authors' released code (``jiangyangby/DM2C``,
+``code/model.py`` and ``code/train.py``): LeakyReLU(0.2) + BatchNorm
+autoencoders, generator loss = reconstruction + ``l1`` * latent cycle (L1)
++ cycle reconstruction through the decoder (MSE) + ``l3`` * adversarial,
+Wasserstein critics with weight clipping 0.05 and RMSprop stepped every 5th
+generator step, mixed-modality mini-batches, k-means with ``n_init=20`` on
+the unified codes.  Deviations:
+
+- Defaults are shorter and faster (50 + 50 epochs, pretraining Adam
+  learning rate 1e-3 instead of 1e-4 / 1e-5 over 150 epochs, latent width
+  32 instead of 128), chosen so that a fit on a few hundred rows takes
+  seconds on a CPU; the authors' schedule is one parameter change away.
+- Decoder outputs and generator outputs are linear (the authors end both
+  with a LeakyReLU).
+- Input features are standardised per modality (``standardize=True``); the
+  authors fed PCA-reduced 2048-d features.
+- The authors run a 20-restart k-means after every epoch for monitoring;
+  here it runs once, after training.
+- More than two modalities: generators and critics connect the unified
+  modality with each other one (a star), each pair with the published
+  cycle and adversarial losses; with two modalities this is the paper.
+- Plain input without NaN is one modality: the model is then an
+  autoencoder followed by k-means.
+
+References
+----------
+.. [1] Y. Jiang, Q. Xu, Z. Yang, X. Cao, Q. Huang. "DM2C: Deep Mixed-Modal
+   Clustering". NeurIPS 2019.
+
+Examples
+--------
+>>> import numpy as np
+>>> from skdm2c import DM2CClustering
+>>> from skdm2c.datasets import make_mixed_modal_blobs
+>>> X, y = make_mixed_modal_blobs(n_samples=120, n_clusters=3, random_state=0)
+>>> model = DM2CClustering(n_clusters=3, pretrain_epochs=5, epochs=5,
+...                        random_state=0).fit(X)
+>>> model.labels_.shape, model.transform(X).shape
+((120,), (120, 32))
+>>> X_image, X_text = np.random.rand(20, 6), np.random.rand(15, 4)
+>>> DM2CClustering(n_clusters=2, pretrain_epochs=2, epochs=2,
+...                random_state=0).fit(X_image, X_text).labels_.shape
+(35,)
+"""

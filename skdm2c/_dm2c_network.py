@@ -1,0 +1,143 @@
+"""DM2C networks and losses: per-modality autoencoders, latent translators, critics.
+
+With modalities ``0..M-1`` and a pivot ``p`` (the modality whose latent
+space unifies all instances), every other modality ``m`` gets a pair of
+latent generators ``G[m->p]`` and ``G[p->m]`` and a pair of Wasserstein
+critics: ``D_p[m]`` (in p's latent space, real ``z_p`` vs fake
+``G[m->p](z_m)``) and ``D_m[m]`` (in m's space).  With two modalities this
+is exactly the published model (Jiang et al., 2019).
+"""
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from ._core._nets import Autoencoder, make_mlp
+
+
+class DM2CNetwork(nn.Module):
+    """All trainable parts of a DM2C model.
+
+    Parameters
+    ----------
+    modality_dims : sequence of int
+        Input width of every modality.
+    hidden_sizes : list of tuple of int
+        Encoder hidden widths for each modality (decoders mirror them).
+    latent_dim : int
+        Width of every latent space.
+    generator_hidden_sizes : tuple of int
+        Hidden widths of each latent generator.
+    critic_hidden_size : int
+        Hidden width of each critic (one hidden layer, as the authors).
+    pivot : int
+        Index of the unifying modality.
+    batch_norm : bool
+        BatchNorm after the hidden activations of autoencoders and generators.
+    """
+
+    def __init__(self, modality_dims, hidden_sizes, latent_dim, generator_hidden_sizes,
+                 critic_hidden_size, pivot, batch_norm):
+        super().__init__()
+        self.pivot = int(pivot)
+        self.n_modalities = len(modality_dims)
+        self.autoencoders = nn.ModuleList(
+            Autoencoder(d, h, latent_dim, activation="leaky_relu", batch_norm=batch_norm)
+            for d, h in zip(modality_dims, hidden_sizes)
+        )
+        gen_sizes = [latent_dim, *generator_hidden_sizes, latent_dim]
+        critic_sizes = [latent_dim, critic_hidden_size, 1]
+        self.to_pivot, self.from_pivot = nn.ModuleDict(), nn.ModuleDict()
+        self.critic_pivot, self.critic_other = nn.ModuleDict(), nn.ModuleDict()
+        for m in self.others:
+            key = str(m)
+            self.to_pivot[key] = make_mlp(gen_sizes, activation="leaky_relu", batch_norm=batch_norm)
+            self.from_pivot[key] = make_mlp(gen_sizes, activation="leaky_relu", batch_norm=batch_norm)
+            self.critic_pivot[key] = make_mlp(critic_sizes, activation="leaky_relu")
+            self.critic_other[key] = make_mlp(critic_sizes, activation="leaky_relu")
+
+    @property
+    def others(self):
+        return [m for m in range(self.n_modalities) if m != self.pivot]
+
+    def translators_and_autoencoders(self):
+        """Parameters trained by the generator optimiser (AEs, generators)."""
+        return list(self.autoencoders.parameters()), (
+            list(self.to_pivot.parameters()) + list(self.from_pivot.parameters())
+        )
+
+    def critic_parameters(self):
+        return list(self.critic_pivot.parameters()) + list(self.critic_other.parameters())
+
+    def unify(self, x, m):
+        """Latent code of rows of modality ``m`` in the pivot's latent space."""
+        z = self.autoencoders[m].encoder(x)
+        return z if m == self.pivot else self.to_pivot[str(m)](z)
+
+
+def generator_losses(net, xs):
+    """Losses of one generator step on per-modality batches ``xs`` (list, may be empty).
+
+    Returns a dict of tensors: ``reconstruction`` (sum over modalities of the
+    MSE), ``cycle`` (L1 latent cycle, both directions of every pair),
+    ``cycle_reconstruction`` (MSE of the input decoded from the cycled code)
+    and ``adversarial`` (``-E[D(fake)]`` summed over critics), and the latent
+    codes ``z`` (list) and translated codes needed by the critic step.
+    """
+    p = net.pivot
+    zero = next(net.parameters()).new_zeros(())
+    out = {"reconstruction": zero, "cycle": zero, "cycle_reconstruction": zero,
+           "adversarial": zero}
+    z = [None] * len(xs)
+    for m, x in enumerate(xs):
+        if x.shape[0] == 0:
+            continue
+        recon, z[m] = net.autoencoders[m](x)
+        out["reconstruction"] = out["reconstruction"] + F.mse_loss(recon, x)
+    fakes = {}
+    for m in net.others:
+        key = str(m)
+        for src, dst, fwd, back, critic in (
+            (m, p, net.to_pivot[key], net.from_pivot[key], net.critic_pivot[key]),
+            (p, m, net.from_pivot[key], net.to_pivot[key], net.critic_other[key]),
+        ):
+            if z[src] is None:
+                continue
+            translated = fwd(z[src])
+            cycled = back(translated)
+            out["cycle"] = out["cycle"] + F.l1_loss(cycled, z[src])
+            out["cycle_reconstruction"] = out["cycle_reconstruction"] + F.mse_loss(
+                net.autoencoders[src].decoder(cycled), xs[src]
+            )
+            out["adversarial"] = out["adversarial"] - critic(translated).mean()
+            fakes[(src, dst)] = translated
+    return out, z, fakes
+
+
+def critic_loss(net, z, fakes, *, kind, gp_weight, generator):
+    """Wasserstein critic loss ``E[D(fake)] - E[D(real)]`` summed over critics.
+
+    With ``kind="wgan-gp"`` a gradient penalty (Gulrajani et al., 2017) on
+    random interpolates is added; the interpolation weights come from the
+    local ``generator``.
+    """
+    p = net.pivot
+    loss = next(net.parameters()).new_zeros(())
+    for m in net.others:
+        key = str(m)
+        for src, dst, critic in ((m, p, net.critic_pivot[key]), (p, m, net.critic_other[key])):
+            if (src, dst) not in fakes or z[dst] is None:
+                continue
+            fake, real = fakes[(src, dst)].detach(), z[dst].detach()
+            loss = loss + critic(fake).mean() - critic(real).mean()
+            if kind == "wgan-gp":
+                loss = loss + gp_weight * _gradient_penalty(critic, real, fake, generator)
+    return loss
+
+
+def _gradient_penalty(critic, real, fake, generator):
+    n = min(real.shape[0], fake.shape[0])
+    eps = torch.rand((n, 1), generator=generator).to(real.device)
+    inter = (eps * real[:n] + (1 - eps) * fake[:n]).requires_grad_(True)
+    grad, = torch.autograd.grad(critic(inter).sum(), inter, create_graph=True)
+    return ((grad.norm(2, dim=1) - 1) ** 2).mean()

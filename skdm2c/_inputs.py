@@ -1,0 +1,97 @@
+"""Turn the accepted input forms of the mixed-modal estimators into packed X.
+
+Accepted forms (``fit``, ``fit_predict``, ``predict``, ``transform``):
+
+- the packed array (canonical form, see :mod:`skdm2c._modality`);
+- several 2-D arrays, ``fit(X_image, X_text, ...)``: a 2-D array in the
+  second position is a modality, a 1-D array or ``None`` there is the
+  ignored ``y``;
+- a list of 2-D arrays;
+- a dict ``{name: array}``; at predict time it may hold a subset of the
+  fitted modality names.
+"""
+
+import numpy as np
+from scipy import sparse
+
+from ._modality import pack_modalities
+
+
+def _is_2d(a):
+    """True for an array-like with a 2-D ``shape`` (no array conversion)."""
+    shape = getattr(a, "shape", None)
+    return shape is not None and len(shape) == 2
+
+
+def _is_dict(X):
+    # scipy's dok sparse format subclasses dict: it is an array, not modalities.
+    return isinstance(X, dict) and not sparse.issparse(X)
+
+
+def _is_view_list(X):
+    return isinstance(X, (list, tuple)) and len(X) > 0 and all(_is_2d(a) for a in X)
+
+
+def split_fit_args(X, y, extra):
+    """Return ``(views, X, y, names)`` from the arguments of ``fit``.
+
+    ``views`` is the list of per-modality arrays, or None when ``X`` is the
+    (packed) array itself.
+    """
+    if _is_dict(X):
+        if _is_2d(y) or extra:
+            raise TypeError("Pass either a dict of modalities or arrays, not both.")
+        return list(X.values()), None, y, tuple(str(k) for k in X)
+    if _is_view_list(X):
+        if _is_2d(y) or extra:
+            raise TypeError("Pass either a list of modalities or several arrays, not both.")
+        return list(X), None, y, None
+    if _is_2d(y) and _is_2d(X):
+        return [X, y, *extra], None, None, None
+    if extra:
+        raise TypeError(
+            "Extra positional arrays are modalities and must follow a 2-D array in "
+            f"second position; got y of shape {np.shape(y)}."
+        )
+    return None, X, y, None
+
+
+def pack_fit_input(X, y, extra, names_param=None):
+    """Packed X, y, names for ``fit``; names is None when the input was packed."""
+    views, X, y, names = split_fit_args(X, y, extra)
+    if views is not None:
+        packed = pack_modalities(views, names=names or names_param)
+        return packed.X, y, packed.modality_names
+    return X, y, None
+
+
+def pack_predict_input(X, extra, modality_dims, modality_names):
+    """Packed X for ``predict``/``transform`` given the fitted layout."""
+    if _is_dict(X):
+        unknown = [k for k in X if str(k) not in modality_names]
+        if unknown:
+            raise ValueError(
+                f"Unknown modality names {unknown}; the model was fitted on {list(modality_names)}."
+            )
+        views = []
+        for name, dim in zip(modality_names, modality_dims):
+            views.append(X[name] if name in X else np.empty((0, dim)))
+        return _pack_checked(views, modality_dims, modality_names)
+    if _is_view_list(X) or extra:
+        views = list(X) if _is_view_list(X) else [X, *extra]
+        if len(views) != len(modality_dims):
+            raise ValueError(
+                f"Got {len(views)} modality arrays but the model was fitted on "
+                f"{len(modality_dims)} modalities {list(modality_names)}."
+            )
+        return _pack_checked(views, modality_dims, modality_names)
+    return X
+
+
+def _pack_checked(views, modality_dims, modality_names):
+    for name, dim, v in zip(modality_names, modality_dims, views):
+        if not _is_2d(v) or v.shape[1] != dim:
+            raise ValueError(
+                f"Modality {name!r} expects arrays with {dim} columns; got shape {np.shape(v)}."
+            )
+    return pack_modalities(views, names=modality_names).X
