@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._device import inference_device, make_generator, resolve_device, to_tensor
-from ._nets import Autoencoder, default_hidden_sizes, init_parameters
+from ._nets import Autoencoder, build_module, default_hidden_sizes
 from ._training import DivergenceError, pretrain_autoencoder, predict_in_batches
 
 __all__ = ["TorchEstimatorMixin", "BaseDeepClusterer", "kmeans_on_embedding"]
@@ -157,8 +157,11 @@ class BaseDeepClusterer(
             if self.hidden_sizes is None
             else tuple(int(h) for h in self.hidden_sizes)
         )
-        ae = Autoencoder(n_features, hidden, latent, activation=activation, batch_norm=batch_norm)
-        return init_parameters(ae, generator)
+        return build_module(
+            lambda: Autoencoder(n_features, hidden, latent, activation=activation,
+                                batch_norm=batch_norm),
+            generator,
+        )
 
     def _pretrain(self, autoencoder, X, generator):
         autoencoder.to(X.device)

@@ -88,6 +88,18 @@ def init_parameters(module, generator):
     return module
 
 
+def build_module(factory, generator):
+    """Construct ``factory()`` without touching the global torch RNG.
+
+    Layers are created on the ``meta`` device (no default initialisation
+    runs), materialised on the CPU and initialised by
+    :func:`init_parameters` from the local ``generator``.
+    """
+    with torch.device("meta"):
+        module = factory()
+    return init_parameters(module.to_empty(device="cpu"), generator)
+
+
 def default_hidden_sizes(n_features, latent_dim):
     """Automatic encoder widths from the input width.
 
