@@ -1,21 +1,21 @@
 """DM2CClustering: the scikit-learn estimator of Deep Mixed-Modal Clustering."""
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
-import torch
 from sklearn.base import _fit_context
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._core._base import BaseDeepClusterer, kmeans_on_embedding
+from ._core._base import BaseDeepClusterer
 from ._core._device import make_generator, resolve_device, to_tensor
-from ._core._nets import default_hidden_sizes, init_parameters
-from ._core._training import fit_loop, predict_in_batches, pretrain_autoencoder
+from ._core._nets import build_module, default_hidden_sizes
+from ._core._training import predict_in_batches, pretrain_autoencoder
+from ._dm2c_align import refine_translators
+from ._dm2c_assign import joint_kmeans, matched_kmeans, nearest
 from ._dm2c_docs import DM2C_DOC
-from ._dm2c_network import DM2CNetwork, critic_loss, generator_losses
+from ._dm2c_network import DM2CNetwork
+from ._dm2c_training import train_jointly
 from ._inputs import pack_fit_input, pack_predict_input
 from ._modality import check_mixed_modal, infer_modality_dims, unpack_modalities
 
@@ -24,6 +24,15 @@ __all__ = ["DM2CClustering"]
 
 class DM2CClustering(BaseDeepClusterer):
     __doc__ = DM2C_DOC
+
+    #: The authors' published schedule (``DM2CClustering(**PAPER_PARAMS)``).
+    PAPER_PARAMS = dict(
+        latent_dim=128, pretrain_epochs=150, epochs=220, pretrain_learning_rate=(1e-4, 1e-5),
+        learning_rate_autoencoder=1e-4, learning_rate_generator=5e-4,
+        learning_rate_critic=5e-5, critic="wgan-clip", clip_value=0.05, critic_interval=5,
+        critic_steps=1, lambda_cycle=1.0, lambda_rec=1.0, lambda_adv=0.5, batch_norm=True,
+        cluster_assignment="joint", translator="mlp",
+    )
 
     _parameter_constraints = {
         **BaseDeepClusterer._parameter_constraints,
@@ -55,6 +64,9 @@ class DM2CClustering(BaseDeepClusterer):
         "tol": [Interval(Real, 0, None, closed="left"), None],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "warm_start": ["boolean"],
+        "cluster_assignment": [StrOptions({"joint", "matched"})],
+        "translator": [StrOptions({"mlp", "orthogonal"})],
+        "procrustes_steps": [Interval(Integral, 0, None, closed="left")],
     }
 
     def __init__(
@@ -90,6 +102,9 @@ class DM2CClustering(BaseDeepClusterer):
         tol=None,
         n_iter_no_change=10,
         warm_start=False,
+        cluster_assignment="joint",
+        translator="mlp",
+        procrustes_steps=0,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -124,6 +139,9 @@ class DM2CClustering(BaseDeepClusterer):
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
         self.warm_start = warm_start
+        self.cluster_assignment = cluster_assignment
+        self.translator = translator
+        self.procrustes_steps = procrustes_steps
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -218,11 +236,12 @@ class DM2CClustering(BaseDeepClusterer):
                 else tuple(int(h) for h in self.generator_hidden_sizes)
             )
             critic_hidden = self.critic_hidden_size or max(1, self.latent_dim // 4)
-            self.network_ = init_parameters(
-                DM2CNetwork(dims, hidden, self.latent_dim, gen_hidden, critic_hidden, pivot,
-                            self.batch_norm),
+            self.network_ = build_module(
+                lambda: DM2CNetwork(dims, hidden, self.latent_dim, gen_hidden, critic_hidden,
+                                    pivot, self.batch_norm, generator=self.translator),
                 generator,
-            ).to(device)
+            )
+            self.network_ = self.network_.to(device)
         self.modality_dims_, self.modality_names_, self._pivot = dims, names, pivot
         self.unified_modality_ = names[pivot]
         tensors = [to_tensor(self._scale(v, m), device) for m, v in enumerate(views)]
@@ -234,12 +253,23 @@ class DM2CClustering(BaseDeepClusterer):
                     history=self.history_, verbose=self.verbose,
                     weight_decay=self.weight_decay, phase=f"pretrain:{names[m]}",
                 )
-        self._train(tensors, modality, generator, first_epoch=self._n_train_epochs() if warm else 0)
+        train_jointly(self, tensors, modality, generator,
+                      first_epoch=self._n_train_epochs() if warm else 0)
+        if self.translator == "orthogonal" and self.procrustes_steps:
+            refine_translators(self.network_, tensors, self.procrustes_steps, device)
         Z = self._unified_codes(X, device)
-        km = kmeans_on_embedding(Z, self.n_clusters, n_init=self.n_init,
-                                 random_state=rng.randint(np.iinfo(np.int32).max))
-        self.cluster_centers_ = km.cluster_centers_
-        self.labels_ = km.labels_.astype(np.int64)
+        seed = rng.randint(np.iinfo(np.int32).max)
+        if self.cluster_assignment == "matched":
+            labels, centers, per_modality = matched_kmeans(
+                Z, modality, self.n_clusters, pivot, n_init=self.n_init, random_state=seed,
+                n_modalities=len(dims))
+        else:
+            labels, centers, per_modality = joint_kmeans(
+                Z, self.n_clusters, n_init=self.n_init, random_state=seed,
+                n_modalities=len(dims))
+        self.cluster_centers_ = centers
+        self.modality_cluster_centers_ = [np.asarray(c) for c in per_modality]
+        self.labels_ = labels
         self.n_iter_ = self._n_train_epochs()
         return self
 
@@ -260,89 +290,6 @@ class DM2CClustering(BaseDeepClusterer):
 
     def _n_train_epochs(self):
         return sum(1 for r in getattr(self, "history_", []) if r["phase"] == "train")
-
-    def _train(self, tensors, modality, generator, first_epoch):
-        """The joint adversarial phase: ``fit_loop`` over all rows, mixed batches."""
-        net = self.network_
-        if self.epochs == 0 or not net.others:
-            # One modality: nothing to translate; keep refining the autoencoder.
-            if self.epochs and not net.others:
-                pretrain_autoencoder(
-                    net.autoencoders[0], tensors[0], n_epochs=self.epochs,
-                    batch_size=self.batch_size, lr=self.learning_rate_autoencoder,
-                    generator=generator, history=self.history_, verbose=self.verbose,
-                    weight_decay=self.weight_decay, phase="train",
-                )
-            return
-        ae_params, gen_params = net.translators_and_autoencoders()
-        opt_g = torch.optim.RMSprop(
-            [{"params": ae_params, "lr": self.learning_rate_autoencoder},
-             {"params": gen_params, "lr": self.learning_rate_generator}],
-            weight_decay=self.weight_decay,
-        )
-        if self.critic == "wgan-clip":
-            opt_d = torch.optim.RMSprop(net.critic_parameters(), lr=self.learning_rate_critic,
-                                        weight_decay=self.weight_decay)
-        else:
-            opt_d = torch.optim.Adam(net.critic_parameters(), lr=self.learning_rate_critic,
-                                     betas=(0.5, 0.9), weight_decay=self.weight_decay)
-        device = tensors[0].device
-        mod_t = torch.as_tensor(modality)
-        local_t = torch.empty(len(modality), dtype=torch.long)
-        for m in range(len(tensors)):
-            local_t[mod_t == m] = torch.arange(int((mod_t == m).sum()))
-        state = {"step": 0, "best": np.inf, "stall": 0}
-
-        def train_step(idx):
-            xs = [tensors[m][local_t[idx[mod_t[idx] == m]].to(device)] for m in range(len(tensors))]
-            net.train()
-            opt_g.zero_grad()
-            losses, z, fakes = generator_losses(net, xs)
-            total = (self.lambda_rec * (losses["reconstruction"] + losses["cycle_reconstruction"])
-                     + self.lambda_cycle * losses["cycle"] + self.lambda_adv * losses["adversarial"])
-            total.backward()
-            opt_g.step()
-            record = {k: v.item() for k, v in losses.items()}
-            record["objective"] = total.item()
-            state["step"] += 1
-            if state["step"] % self.critic_interval == 0:
-                for _ in range(self.critic_steps):
-                    record["critic"] = critic_step(z, fakes)
-            return record
-
-        def critic_step(z, fakes):
-            opt_d.zero_grad()
-            d_loss = self.lambda_adv * critic_loss(
-                net, z, fakes, kind=self.critic, gp_weight=self.gp_weight, generator=generator)
-            if d_loss.requires_grad:
-                d_loss.backward()
-                opt_d.step()
-            if self.critic == "wgan-clip":
-                with torch.no_grad():
-                    for p in net.critic_parameters():
-                        p.clamp_(-self.clip_value, self.clip_value)
-            return d_loss.item()
-
-        def on_epoch_end(epoch, record):
-            if self.tol is None:
-                return False
-            if record["objective"] < state["best"] - self.tol * abs(state["best"]):
-                state["best"], state["stall"] = record["objective"], 0
-            else:
-                state["stall"] += 1
-            record["converged"] = state["stall"] >= self.n_iter_no_change
-            return record["converged"]
-
-        run = fit_loop(train_step, n_samples=len(modality), n_epochs=self.epochs,
-                       batch_size=self.batch_size, generator=generator, history=self.history_,
-                       phase="train", verbose=self.verbose, on_epoch_end=on_epoch_end,
-                       first_epoch=first_epoch)
-        if self.tol is not None and run == self.epochs:
-            warnings.warn(
-                f"DM2CClustering: the training objective did not stop improving by more "
-                f"than tol={self.tol} within epochs={self.epochs}; consider more epochs.",
-                ConvergenceWarning,
-            )
 
     # -------------------------------------------------------------- inference
     def _unified_codes(self, X, device):
@@ -399,7 +346,14 @@ class DM2CClustering(BaseDeepClusterer):
         labels : ndarray of shape (n_samples,)
             Cluster index of each row, in packed (concatenation) order.
         """
-        return self._predict_embedding(self.transform(X, *Xs))
+        X = self._check_predict_input(X, Xs)
+        Z = self._unified_codes(X, self._inference_device())
+        _, indices = unpack_modalities(X, self.modality_dims_)
+        labels = np.zeros(X.shape[0], dtype=np.int64)
+        for m, idx in enumerate(indices):
+            if len(idx):
+                labels[idx] = nearest(Z[idx], self.modality_cluster_centers_[m])
+        return labels
 
     def fit_predict(self, X, y=None, *Xs):
         """Fit and return ``labels_`` (same input forms as :meth:`fit`).

@@ -34,10 +34,13 @@ class DM2CNetwork(nn.Module):
         Index of the unifying modality.
     batch_norm : bool
         BatchNorm after the hidden activations of autoencoders and generators.
+    generator : {"mlp", "orthogonal"}
+        Published MLP generators, or one orthogonal affine map per pair with
+        its exact inverse as the reverse generator (:class:`OrthogonalMap`).
     """
 
     def __init__(self, modality_dims, hidden_sizes, latent_dim, generator_hidden_sizes,
-                 critic_hidden_size, pivot, batch_norm):
+                 critic_hidden_size, pivot, batch_norm, generator="mlp"):
         super().__init__()
         self.pivot = int(pivot)
         self.n_modalities = len(modality_dims)
@@ -51,8 +54,14 @@ class DM2CNetwork(nn.Module):
         self.critic_pivot, self.critic_other = nn.ModuleDict(), nn.ModuleDict()
         for m in self.others:
             key = str(m)
+            if generator == "orthogonal":
+                self.to_pivot[key] = OrthogonalMap(latent_dim)
+                self.from_pivot[key] = InverseMap(self.to_pivot[key])
+                continue
             self.to_pivot[key] = make_mlp(gen_sizes, activation="leaky_relu", batch_norm=batch_norm)
             self.from_pivot[key] = make_mlp(gen_sizes, activation="leaky_relu", batch_norm=batch_norm)
+        for m in self.others:
+            key = str(m)
             self.critic_pivot[key] = make_mlp(critic_sizes, activation="leaky_relu")
             self.critic_other[key] = make_mlp(critic_sizes, activation="leaky_relu")
 
@@ -62,9 +71,8 @@ class DM2CNetwork(nn.Module):
 
     def translators_and_autoencoders(self):
         """Parameters trained by the generator optimiser (AEs, generators)."""
-        return list(self.autoencoders.parameters()), (
-            list(self.to_pivot.parameters()) + list(self.from_pivot.parameters())
-        )
+        gen = {id(p): p for p in [*self.to_pivot.parameters(), *self.from_pivot.parameters()]}
+        return list(self.autoencoders.parameters()), list(gen.values())
 
     def critic_parameters(self):
         return list(self.critic_pivot.parameters()) + list(self.critic_other.parameters())
@@ -141,3 +149,51 @@ def _gradient_penalty(critic, real, fake, generator):
     inter = (eps * real[:n] + (1 - eps) * fake[:n]).requires_grad_(True)
     grad, = torch.autograd.grad(critic(inter).sum(), inter, create_graph=True)
     return ((grad.norm(2, dim=1) - 1) ** 2).mean()
+
+
+class OrthogonalMap(nn.Module):
+    """Affine latent generator ``z -> z W + b`` with ``W`` orthogonal.
+
+    ``W`` is the Q factor (signs fixed by ``R``'s diagonal) of a free square
+    parameter, so any orthogonal matrix is reachable and gradients flow
+    through the QR decomposition.  Restricting the translator to an isometry
+    is the device of unsupervised word-translation alignment (Conneau et
+    al., 2018): distribution matching can then only rotate the whole
+    geometry, not fold clusters onto arbitrary partners.
+    """
+
+    def __init__(self, dim):
+        super().__init__()
+        self.raw = nn.Parameter(torch.empty(dim, dim))
+        self.bias = nn.Parameter(torch.empty(dim))
+        self.reset_parameters()
+
+    @torch.no_grad()
+    def reset_parameters(self):
+        """Identity map (the starting point of Conneau et al.)."""
+        if not self.raw.is_meta:
+            self.raw.copy_(torch.eye(self.raw.shape[0]))
+            self.bias.zero_()
+
+    def weight(self):
+        q, r = torch.linalg.qr(self.raw)
+        return q * torch.where(torch.diagonal(r) < 0, -1.0, 1.0)
+
+    def forward(self, z):
+        return z @ self.weight() + self.bias
+
+    @torch.no_grad()
+    def set_(self, weight, bias):
+        self.raw.copy_(torch.as_tensor(weight, dtype=self.raw.dtype))
+        self.bias.copy_(torch.as_tensor(bias, dtype=self.bias.dtype))
+
+
+class InverseMap(nn.Module):
+    """The exact inverse ``z -> (z - b) W^T`` of an :class:`OrthogonalMap`."""
+
+    def __init__(self, forward_map):
+        super().__init__()
+        self.forward_map = forward_map
+
+    def forward(self, z):
+        return (z - self.forward_map.bias) @ self.forward_map.weight().T

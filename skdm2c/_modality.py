@@ -39,6 +39,14 @@ modality_names : tuple of str
     Name of each modality, in block order.
 modality : ndarray of shape (n_samples,), dtype=int
     Index of the modality of each row (position in ``modality_dims``).
+
+Examples
+--------
+>>> import numpy as np
+>>> from skdm2c import pack_modalities
+>>> packed = pack_modalities(np.ones((2, 3)), np.zeros((1, 2)))
+>>> packed.modality_dims, packed.X.shape
+((3, 2), (3, 5))
 """
 
 
@@ -257,6 +265,19 @@ def check_mixed_modal(X, modality_dims, *, modality_names=None, require_all=Fals
         blocks, in no block, holds NaN inside its observed block, holds an
         infinite value, if the width does not match ``modality_dims``, or (with
         ``require_all``) if a modality has no rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdm2c import check_mixed_modal, pack_modalities
+    >>> X = pack_modalities(np.ones((2, 3)), np.zeros((1, 2))).X
+    >>> check_mixed_modal(X, (3, 2))
+    array([0, 0, 1])
+    >>> X[0, 4] = 1.0
+    >>> check_mixed_modal(X, (3, 2))
+    Traceback (most recent call last):
+    ...
+    ValueError: Row 0 is observed in block 0 ('modality0', columns 0:3) and block 1 ...
     """
     X = _as_2d_float(X, "X")
     dims = _check_dims(modality_dims, X.shape[1])

@@ -168,6 +168,8 @@ def test_early_stopping_and_convergence_warning():
     Xa, Xb = _two_views()
     with pytest.warns(ConvergenceWarning, match="tol"):
         _model(tol=1e-12, epochs=2).fit(Xa, Xb)
+    # the first epoch always improves on "no objective yet": no stop there
+    assert _model(tol=0.0, n_iter_no_change=1, epochs=5).fit(Xa, Xb).n_iter_ >= 2
     stopped = _model(tol=0.5, n_iter_no_change=1, epochs=50).fit(Xa, Xb)
     assert stopped.n_iter_ < 50
     assert stopped.history_[-1]["converged"] is True

@@ -69,7 +69,7 @@ class Autoencoder(nn.Module):
 
 
 def init_parameters(module, generator):
-    """Re-initialise every Linear and BatchNorm layer from a local generator.
+    """Re-initialise every layer: Linear and BatchNorm from a local generator.
 
     Same distributions as torch's defaults (Kaiming-uniform with ``a=sqrt(5)``
     weights, uniform biases), but drawn from ``generator`` so that no global
@@ -85,6 +85,9 @@ def init_parameters(module, generator):
             elif isinstance(m, nn.BatchNorm1d):
                 m.reset_parameters()
                 m.reset_running_stats()
+            elif hasattr(m, "reset_parameters") and next(m.parameters(False), None) is not None:
+                # Custom layers must initialise deterministically (no global RNG).
+                m.reset_parameters()
     return module
 
 

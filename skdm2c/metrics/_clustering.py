@@ -6,7 +6,6 @@ mutual information (NMI), the pairwise F-score and purity.  ARI and NMI are
 taken unchanged from scikit-learn; the other three are implemented here.
 """
 
-import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.metrics.cluster import contingency_matrix, pair_confusion_matrix

@@ -1,0 +1,100 @@
+"""The joint adversarial phase of DM2C (the ``train_step`` of the epoch loop).
+
+Generator step on every mixed mini-batch (reconstruction + cycle + cycle
+reconstruction + adversarial), critic step every ``critic_interval``
+generator steps, optional early stopping on the training objective.
+"""
+
+import warnings
+
+import numpy as np
+import torch
+from sklearn.exceptions import ConvergenceWarning
+
+from ._core._training import fit_loop, pretrain_autoencoder
+from ._dm2c_network import critic_loss, generator_losses
+
+
+def train_jointly(est, tensors, modality, generator, first_epoch):
+    """The joint adversarial phase: ``fit_loop`` over all rows, mixed batches."""
+    net = est.network_
+    if est.epochs == 0 or not net.others:
+        # One modality: nothing to translate; keep refining the autoencoder.
+        if est.epochs and not net.others:
+            pretrain_autoencoder(
+                net.autoencoders[0], tensors[0], n_epochs=est.epochs,
+                batch_size=est.batch_size, lr=est.learning_rate_autoencoder,
+                generator=generator, history=est.history_, verbose=est.verbose,
+                weight_decay=est.weight_decay, phase="train",
+            )
+        return
+    ae_params, gen_params = net.translators_and_autoencoders()
+    opt_g = torch.optim.RMSprop(
+        [{"params": ae_params, "lr": est.learning_rate_autoencoder},
+         {"params": gen_params, "lr": est.learning_rate_generator}],
+        weight_decay=est.weight_decay,
+    )
+    if est.critic == "wgan-clip":
+        opt_d = torch.optim.RMSprop(net.critic_parameters(), lr=est.learning_rate_critic,
+                                    weight_decay=est.weight_decay)
+    else:
+        opt_d = torch.optim.Adam(net.critic_parameters(), lr=est.learning_rate_critic,
+                                 betas=(0.5, 0.9), weight_decay=est.weight_decay)
+    device = tensors[0].device
+    mod_t = torch.as_tensor(modality)
+    local_t = torch.empty(len(modality), dtype=torch.long)
+    for m in range(len(tensors)):
+        local_t[mod_t == m] = torch.arange(int((mod_t == m).sum()))
+    state = {"step": 0, "best": np.inf, "stall": 0}
+
+    def train_step(idx):
+        xs = [tensors[m][local_t[idx[mod_t[idx] == m]].to(device)] for m in range(len(tensors))]
+        net.train()
+        opt_g.zero_grad()
+        losses, z, fakes = generator_losses(net, xs)
+        total = (est.lambda_rec * (losses["reconstruction"] + losses["cycle_reconstruction"])
+                 + est.lambda_cycle * losses["cycle"] + est.lambda_adv * losses["adversarial"])
+        total.backward()
+        opt_g.step()
+        record = {k: v.item() for k, v in losses.items()}
+        record["objective"] = total.item()
+        state["step"] += 1
+        if state["step"] % est.critic_interval == 0:
+            for _ in range(est.critic_steps):
+                record["critic"] = critic_step(z, fakes)
+        return record
+
+    def critic_step(z, fakes):
+        opt_d.zero_grad()
+        d_loss = est.lambda_adv * critic_loss(
+            net, z, fakes, kind=est.critic, gp_weight=est.gp_weight, generator=generator)
+        if d_loss.requires_grad:
+            d_loss.backward()
+            opt_d.step()
+        if est.critic == "wgan-clip":
+            with torch.no_grad():
+                for p in net.critic_parameters():
+                    p.clamp_(-est.clip_value, est.clip_value)
+        return d_loss.item()
+
+    def on_epoch_end(epoch, record):
+        if est.tol is None:
+            return False
+        best = state["best"]
+        if not np.isfinite(best) or record["objective"] < best - est.tol * abs(best):
+            state["best"], state["stall"] = record["objective"], 0
+        else:
+            state["stall"] += 1
+        record["converged"] = state["stall"] >= est.n_iter_no_change
+        return record["converged"]
+
+    run = fit_loop(train_step, n_samples=len(modality), n_epochs=est.epochs,
+                   batch_size=est.batch_size, generator=generator, history=est.history_,
+                   phase="train", verbose=est.verbose, on_epoch_end=on_epoch_end,
+                   first_epoch=first_epoch)
+    if est.tol is not None and run == est.epochs:
+        warnings.warn(
+            f"DM2CClustering: the training objective did not stop improving by more "
+            f"than tol={est.tol} within epochs={est.epochs}; consider more epochs.",
+            ConvergenceWarning,
+        )
