@@ -1,0 +1,173 @@
+"""Registry of the benchmarked methods: name -> default estimator factory.
+
+Every factory has the signature
+``factory(n_clusters, random_state, n_components, *, modality_dims=None,
+quick=False)`` and returns an UNFITTED estimator with the method's documented
+default settings; only the number of clusters, the seed, the packed layout
+(``modality_dims``, not a hyper-parameter) and, for the stacked baselines,
+the common PCA width are set.
+
+* ``dm2c`` is :class:`skdm2c.DM2CClustering` on the packed mixed-modal array.
+* Every other method follows the DM2C paper's protocol for single-modality
+  clusterers: ``Pipeline([("stack", ModalityStacker(n_components)),
+  (step, model)])`` -- each modality is reduced by its own PCA to the common
+  width ``n_components`` and all rows are clustered together.
+
+``quick=True`` swaps in tiny networks and a couple of epochs; it exists only
+for smoke tests of the benchmark machinery, never for reported numbers.
+
+The stacker width is chosen by :func:`stack_width`:
+``min(32, smallest modality width, smallest per-modality training row
+count)``.  32 is :class:`~skdm2c.baselines.ModalityStacker`'s default; the
+other two bounds are what PCA can produce (a 10-d LDA text modality caps the
+common width at 10).
+"""
+
+import hashlib
+import json
+
+import numpy as np
+
+__all__ = ["METHODS", "DEFAULT_METHODS", "make_estimator", "stack_width", "params_hash"]
+
+#: Largest common width of the stacked baselines (ModalityStacker's default).
+MAX_STACK_WIDTH = 32
+
+# Tiny settings of the --quick smoke-test mode (never used for results).
+_QUICK_NET = (32, 32)
+
+
+def _stack(n_components, modality_dims):
+    from skdm2c.baselines import ModalityStacker
+
+    dims = None if modality_dims is None else tuple(int(d) for d in modality_dims)
+    return ModalityStacker(n_components=n_components, modality_dims=dims)
+
+
+def _pipeline(step, model, n_components, modality_dims):
+    from sklearn.pipeline import Pipeline
+
+    return Pipeline([("stack", _stack(n_components, modality_dims)), (step, model)])
+
+
+def _dm2c(n_clusters, random_state, n_components, *, modality_dims=None, quick=False):
+    from skdm2c import DM2CClustering
+
+    kw = {}
+    if quick:
+        kw = dict(pretrain_epochs=2, epochs=2, n_init=1, hidden_sizes=_QUICK_NET)
+    dims = None if modality_dims is None else tuple(int(d) for d in modality_dims)
+    return DM2CClustering(
+        n_clusters=n_clusters, modality_dims=dims, random_state=random_state, **kw
+    )
+
+
+def _kmeans(n_clusters, random_state, n_components, *, modality_dims=None, quick=False):
+    from sklearn.cluster import KMeans
+
+    model = KMeans(n_clusters=n_clusters, n_init=10, random_state=random_state)
+    return _pipeline("kmeans", model, n_components, modality_dims)
+
+
+def _idec(n_clusters, random_state, n_components, *, modality_dims=None, quick=False):
+    from skdm2c.baselines import IDEC
+
+    kw = dict(hidden_sizes=_QUICK_NET, pretrain_epochs=2, max_iter=10, n_init=1) if quick else {}
+    model = IDEC(n_clusters=n_clusters, random_state=random_state, **kw)
+    return _pipeline("model", model, n_components, modality_dims)
+
+
+def _dcn(n_clusters, random_state, n_components, *, modality_dims=None, quick=False):
+    from skdm2c.baselines import DCN
+
+    kw = dict(hidden_sizes=_QUICK_NET, pretrain_epochs=2, epochs=2, n_init=1) if quick else {}
+    model = DCN(n_clusters=n_clusters, random_state=random_state, **kw)
+    return _pipeline("model", model, n_components, modality_dims)
+
+
+def _dkm(n_clusters, random_state, n_components, *, modality_dims=None, quick=False):
+    from skdm2c.baselines import DKM
+
+    kw = {}
+    if quick:
+        kw = dict(hidden_sizes=_QUICK_NET, pretrain_epochs=2, alphas=[1000.0], epochs_per_alpha=2)
+    model = DKM(n_clusters=n_clusters, random_state=random_state, **kw)
+    return _pipeline("model", model, n_components, modality_dims)
+
+
+def _imsat(n_clusters, random_state, n_components, *, modality_dims=None, quick=False):
+    from skdm2c.baselines import IMSAT
+
+    kw = dict(hidden_sizes=_QUICK_NET, epochs=2) if quick else {}
+    model = IMSAT(n_clusters=n_clusters, random_state=random_state, **kw)
+    return _pipeline("model", model, n_components, modality_dims)
+
+
+#: name -> (factory, display label); the order is the default order of tables.
+METHODS = {
+    "dm2c": (_dm2c, "DM2C"),
+    "kmeans": (_kmeans, "k-means"),
+    "dkm": (_dkm, "DKM"),
+    "dcn": (_dcn, "DCN"),
+    "idec": (_idec, "IDEC"),
+    "imsat": (_imsat, "IMSAT"),
+}
+
+DEFAULT_METHODS = tuple(METHODS)
+
+#: Rough relative cost, used to start the slowest runs first.
+COST = {"idec": 5, "dcn": 4, "dkm": 4, "imsat": 2, "dm2c": 2, "kmeans": 0}
+
+
+def method_label(name):
+    """Display name of a method (``"dm2c"`` -> ``"DM2C"``)."""
+    return METHODS[name][1] if name in METHODS else name
+
+
+def make_estimator(name, n_clusters, random_state, n_components, *, modality_dims=None,
+                   quick=False):
+    """Build method ``name`` with its default settings (see the module docstring)."""
+    try:
+        factory = METHODS[name][0]
+    except KeyError:
+        raise ValueError(f"Unknown method {name!r}; choose from {sorted(METHODS)}.") from None
+    return factory(n_clusters, random_state, n_components, modality_dims=modality_dims,
+                   quick=quick)
+
+
+def stack_width(modality_dims, modality_counts, max_width=MAX_STACK_WIDTH):
+    """Common PCA width of the stacked baselines.
+
+    ``min(max_width, smallest modality width, smallest number of training rows
+    of a modality)``: the largest width every per-modality PCA can produce,
+    capped at ModalityStacker's default of 32.
+    """
+    return int(max(1, min(max_width, min(modality_dims), min(modality_counts))))
+
+
+def _plain(value):
+    """A JSON-able, address-free description of a parameter value."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if hasattr(value, "get_params"):
+        return type(value).__name__
+    return repr(value)
+
+
+def params_hash(estimator):
+    """Short hash of an estimator's class names and (deep) parameters."""
+    params = {k: _plain(v) for k, v in estimator.get_params(deep=True).items()
+              if k != "steps"}
+    desc = {"class": type(estimator).__name__, "params": params}
+    if hasattr(estimator, "steps"):
+        desc["steps"] = [(n, type(s).__name__) for n, s in estimator.steps]
+    text = json.dumps(desc, sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

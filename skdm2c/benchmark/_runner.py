@@ -1,0 +1,364 @@
+"""Run methods x datasets x seeds in parallel, with a per-run JSON cache.
+
+One *run* is (dataset, method, seed).  For a seed, every method sees the same
+data: the loader's mixed-modal assignment (which modality each instance
+keeps) is drawn with ``random_state=seed`` and the train/held-out split is
+the dataset's own split when it defines one (``train_index``/``test_index``,
+e.g. Wikipedia 2173/693), else a stratified 75/25 split seeded by ``seed``.
+A method is fitted on the training rows only; the five metrics are computed
+on the training rows (``labels_``) and on the held-out rows (``predict``).
+
+Measured per run: ``fit_time_s`` (wall clock of ``fit`` alone) and
+``peak_mem_mb``, the growth of the worker's resident set size during
+``fit``: on Linux the kernel's peak-RSS counter (``VmHWM``) is reset through
+``/proc/self/clear_refs`` just before ``fit`` and read after it, minus the
+RSS before ``fit``; this counts every allocation (numpy, torch, Python).
+Where that reset is not possible ``getrusage`` max-RSS growth is used (a
+lower bound: 0 when the run stays below an earlier peak of the process).
+"""
+
+import gc
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ._methods import COST, make_estimator, params_hash, stack_width
+
+__all__ = ["load_benchmark_data", "run_benchmark", "run_one", "default_cache_dir"]
+
+METRICS = ("acc", "ari", "nmi", "f_score", "purity")
+#: Bumped whenever the protocol of a run changes (invalidates the cache).
+PROTOCOL_VERSION = 2
+SYNTHETIC = "synthetic"
+#: The embedded default data set: make_mixed_modal_blobs with these settings.
+SYNTHETIC_PARAMS = {"n_samples": 300, "n_clusters": 3}
+TEST_SIZE = 0.25
+#: Loader options per real data set (everything else: the loader's defaults).
+#: Wikipedia: all 2866 documents, so that its own 2173/693 split is used.
+DATASET_OPTIONS = {"wikipedia": {"subset": "all"}}
+
+
+def default_cache_dir():
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(root) / "skdm2c-benchmark"
+
+
+# ------------------------------------------------------------------ data
+_DATA_CACHE = {}
+
+
+def load_benchmark_data(dataset, seed, data_home=None):
+    """Return ``(bunch, train_index, test_index)`` for one dataset and seed."""
+    key = (dataset, seed, None if data_home is None else str(data_home))
+    if key in _DATA_CACHE:
+        return _DATA_CACHE[key]
+    if dataset == SYNTHETIC:
+        from skdm2c.datasets import make_mixed_modal_blobs
+
+        bunch = make_mixed_modal_blobs(**SYNTHETIC_PARAMS, random_state=seed, return_bunch=True)
+    else:
+        from skdm2c.datasets import load_dataset
+
+        kw = dict(DATASET_OPTIONS.get(dataset, {}))
+        if data_home is not None:
+            kw["data_home"] = str(data_home)
+        bunch = load_dataset(dataset, random_state=seed, **kw)
+    train, test = _split(bunch, seed)
+    _DATA_CACHE.clear()  # keep one data set in memory per process
+    _DATA_CACHE[key] = (bunch, train, test)
+    return bunch, train, test
+
+
+def _split(bunch, seed):
+    train = bunch.get("train_index")
+    test = bunch.get("test_index")
+    if train is not None and test is not None and len(train) and len(test):
+        return np.asarray(train), np.asarray(test)
+    from sklearn.model_selection import train_test_split
+
+    idx = np.arange(len(bunch.target))
+    train, test = train_test_split(idx, test_size=TEST_SIZE, random_state=seed,
+                                   stratify=bunch.target)
+    return np.sort(train), np.sort(test)
+
+
+def _n_clusters(bunch):
+    return int(len(np.unique(bunch.target)))
+
+
+# ------------------------------------------------------------------ measurement
+def _proc_status_kb(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise OSError(field)
+
+
+class _PeakMemory:
+    """Peak resident-memory growth (MiB) of this process during a block."""
+
+    def __enter__(self):
+        gc.collect()
+        _malloc_trim()
+        self.method = "vmhwm"
+        try:
+            with open("/proc/self/clear_refs", "w") as f:
+                f.write("5")  # reset the peak-RSS counter VmHWM to the current RSS
+            self.start_kb = _proc_status_kb("VmRSS")
+        except OSError:
+            import resource
+
+            self.method = "ru_maxrss"
+            self.start_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return self
+
+    def __exit__(self, *exc):
+        if self.method == "vmhwm":
+            peak = _proc_status_kb("VmHWM")
+        else:
+            import resource
+
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            if sys.platform == "darwin":
+                peak //= 1024
+        self.peak_mb = max(0.0, (peak - self.start_kb) / 1024.0)
+        return False
+
+
+def _malloc_trim():
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except Exception:  # not glibc
+        pass
+
+
+def _set_threads(n_threads):
+    import torch
+
+    torch.set_num_threads(n_threads)
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(n_threads)
+    except Exception:
+        pass
+
+
+# ------------------------------------------------------------------ one run
+def _labels(estimator):
+    return estimator[-1].labels_ if hasattr(estimator, "steps") else estimator.labels_
+
+
+def _setup(spec):
+    bunch, train, test = load_benchmark_data(spec["dataset"], spec["seed"], spec["data_home"])
+    modality = np.asarray(bunch.modality)
+    counts = [int(np.sum(modality[train] == m)) for m in range(len(bunch.modality_dims))]
+    width = stack_width(bunch.modality_dims, counts)
+    est = make_estimator(spec["method"], _n_clusters(bunch), spec["seed"], width,
+                         modality_dims=bunch.modality_dims, quick=spec["quick"])
+    return bunch, train, test, width, est
+
+
+def run_one(spec):
+    """Fit one (dataset, method, seed) run; write its JSON cache; return the record."""
+    from skdm2c.metrics import clustering_report
+
+    _set_threads(spec["n_threads"])
+    bunch, train, test, width, est = _setup(spec)
+    X, y = np.asarray(bunch.data), np.asarray(bunch.target)
+    record = {
+        "dataset": spec["dataset"], "method": spec["method"], "seed": spec["seed"],
+        "n_train": int(len(train)), "n_test": int(len(test)),
+        "n_clusters": _n_clusters(bunch), "stack_width": width,
+    }
+    error, per_mod = "", {}
+    try:
+        with _PeakMemory() as mem:
+            t0 = time.perf_counter()
+            est.fit(X[train])
+            fit_time = time.perf_counter() - t0
+        train_scores = clustering_report(y[train], _labels(est))
+        per_mod = _per_modality(y[train], _labels(est), np.asarray(bunch.modality)[train],
+                                bunch.modality_names)
+        test_scores = clustering_report(y[test], est.predict(X[test]))
+    except Exception as exc:  # a diverged or crashed run is reported, not fatal
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        fit_time, mem = float("nan"), None
+        train_scores = test_scores = {m: float("nan") for m in METRICS}
+    for m in METRICS:
+        record[f"train_{m}"] = float(train_scores[m])
+    for m in METRICS:
+        record[f"test_{m}"] = float(test_scores[m])
+    record.update(
+        train_acc_by_modality=per_mod.get("acc", ""),
+        train_nmi_by_modality=per_mod.get("nmi", ""),
+        train_modality_nmi=per_mod.get("modality_nmi", float("nan")),
+        fit_time_s=float(fit_time),
+        peak_mem_mb=float(mem.peak_mb) if mem is not None else float("nan"),
+        mem_method=mem.method if mem is not None else "",
+        n_threads=spec["n_threads"], quick=bool(spec["quick"]), error=error,
+        key=spec["key"],
+    )
+    if not error and spec["method"] == "dm2c" and spec.get("latent_path"):
+        _save_latent(est, X, y, bunch, train, test, spec["latent_path"])
+    if spec.get("cache_path"):
+        path = Path(spec["cache_path"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(record, indent=1))
+        os.replace(tmp, path)
+    return record
+
+
+def _per_modality(y, labels, modality, names):
+    """Diagnostics of a joint clustering of mixed-modal rows.
+
+    ``acc`` / ``nmi``: ACC and NMI of the rows of each modality alone (as
+    ``"name=value name=value"``): how well the clustering groups each
+    modality.  ``modality_nmi``: NMI between the cluster labels and the
+    modality ids -- 1 when every cluster holds one modality only (the
+    modalities were clustered apart, nothing was grouped across them), 0 when
+    every cluster mixes the modalities in the overall proportions.
+    """
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from skdm2c.metrics import clustering_accuracy
+
+    acc, nmi = [], []
+    for m, name in enumerate(names):
+        sel = modality == m
+        if not sel.any():
+            continue
+        acc.append(f"{name}={clustering_accuracy(y[sel], labels[sel]):.4f}")
+        nmi.append(f"{name}={normalized_mutual_info_score(y[sel], labels[sel]):.4f}")
+    return {"acc": " ".join(acc), "nmi": " ".join(nmi),
+            "modality_nmi": float(normalized_mutual_info_score(modality, labels))}
+
+
+def _save_latent(est, X, y, bunch, train, test, path):
+    """Store DM2C's unified latent codes of all rows (for the latent map)."""
+    idx = np.concatenate([train, test])
+    Z = np.asarray(est.transform(X[idx]), dtype=np.float32)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as f:  # np.savez would append ".npz" to a temp name
+        np.savez_compressed(
+            f, latent=Z, target=y[idx], modality=np.asarray(bunch.modality)[idx],
+            is_test=np.r_[np.zeros(len(train), bool), np.ones(len(test), bool)],
+            modality_names=np.asarray(bunch.modality_names, dtype=str),
+        )
+
+
+# ------------------------------------------------------------------ cache keys
+def _code_fingerprint():
+    """Hash of the package's source (minus this benchmark) and its version."""
+    import skdm2c
+
+    root = Path(skdm2c.__file__).resolve().parent
+    h = hashlib.sha256(f"{skdm2c.__version__}|{PROTOCOL_VERSION}".encode())
+    for p in sorted(root.rglob("*.py")):
+        if "benchmark" in p.relative_to(root).parts:
+            continue
+        h.update(str(p.relative_to(root)).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _run_key(dataset, method, seed, quick, data_home, fingerprint):
+    """Cache key of a run: names, seed, and a hash of params + package code/version."""
+    bunch, train, test = load_benchmark_data(dataset, seed, data_home)
+    modality = np.asarray(bunch.modality)
+    counts = [int(np.sum(modality[train] == m)) for m in range(len(bunch.modality_dims))]
+    est = make_estimator(method, _n_clusters(bunch), seed,
+                         stack_width(bunch.modality_dims, counts),
+                         modality_dims=bunch.modality_dims, quick=quick)
+    data_desc = [tuple(bunch.modality_dims), len(train), len(test),
+                 SYNTHETIC_PARAMS if dataset == SYNTHETIC else DATASET_OPTIONS.get(dataset)]
+    h = hashlib.sha256(json.dumps([params_hash(est), fingerprint, data_desc],
+                                  default=str).encode()).hexdigest()[:16]
+    return f"{dataset}/{method}/seed{seed}-{'quick-' if quick else ''}{h}"
+
+
+# ------------------------------------------------------------------ driver
+def _progress(msg, stream=None):
+    print(msg, file=stream or sys.stderr, flush=True)
+
+
+def _fmt_record(rec, i, n, elapsed):
+    head = f"[{i}/{n} {elapsed:.0f}s] {rec['dataset']} {rec['method']} seed={rec['seed']}:"
+    if rec["error"]:
+        return f"{head} FAILED {rec['error']}"
+    return (
+        f"{head} "
+        f"train ACC {rec['train_acc']:.3f} NMI {rec['train_nmi']:.3f} | "
+        f"test ACC {rec['test_acc']:.3f} NMI {rec['test_nmi']:.3f} | "
+        f"fit {rec['fit_time_s']:.1f} s, {rec['peak_mem_mb']:.0f} MB"
+    )
+
+
+def run_benchmark(datasets, methods, seeds, *, n_jobs=1, data_home=None, cache_dir=None,
+                  use_cache=True, quick=False, save_latent=True, n_threads=None, verbose=True):
+    """Run every (dataset, method, seed); return the list of run records.
+
+    Finished runs are read from ``cache_dir`` (one JSON per run) unless
+    ``use_cache`` is False; new runs are fitted with joblib on ``n_jobs``
+    processes, each limited to ``n_threads`` torch/BLAS/OpenMP threads
+    (default ``cpu_count // n_jobs``), and cached as soon as they finish
+    (an interrupted benchmark resumes).
+    """
+    from joblib import Parallel, delayed
+
+    cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    fingerprint = _code_fingerprint()
+    records, todo = [], []
+    for dataset in datasets:
+        for seed in seeds:
+            for method in methods:
+                key = _run_key(dataset, method, seed, quick, data_home, fingerprint)
+                path = cache_dir / f"{key}.json"
+                latent = cache_dir / f"{key}.latent.npz"
+                if use_cache and path.exists() and (
+                        method != "dm2c" or not save_latent or latent.exists()):
+                    records.append(json.loads(path.read_text()))
+                    continue
+                todo.append({"dataset": dataset, "method": method, "seed": int(seed),
+                             "quick": bool(quick), "data_home": data_home, "key": key,
+                             "cache_path": str(path),
+                             "latent_path": str(latent) if save_latent else None})
+    n_cpu = os.cpu_count() or 1
+    n_jobs = n_cpu if n_jobs is None or n_jobs < 1 else int(n_jobs)
+    n_jobs = max(1, min(n_jobs, len(todo)))
+    n_threads = max(1, n_cpu // n_jobs) if n_threads is None else max(1, int(n_threads))
+    for spec in todo:
+        spec["n_threads"] = n_threads
+    todo.sort(key=lambda s: -COST.get(s["method"], 1))  # slowest first: better packing
+    if verbose:
+        where = f" on {n_jobs} process(es) x {n_threads} thread(s)" if todo else ""
+        _progress(f"skdm2c.benchmark: {len(records)} run(s) cached, {len(todo)} to run"
+                  f"{where}; cache {cache_dir}")
+    if todo:
+        t0 = time.perf_counter()
+        if n_jobs == 1:
+            results = (run_one(spec) for spec in todo)
+        else:
+            results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+                delayed(run_one)(spec) for spec in todo)
+        for i, rec in enumerate(results, 1):
+            records.append(rec)
+            if verbose:
+                _progress(_fmt_record(rec, i, len(todo), time.perf_counter() - t0))
+        if verbose:
+            _progress(f"skdm2c.benchmark: {len(todo)} run(s) in {time.perf_counter() - t0:.0f} s")
+    return records, cache_dir
+
+
+def latent_path(cache_dir, key):
+    return Path(cache_dir) / f"{key}.latent.npz"

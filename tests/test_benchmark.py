@@ -1,0 +1,200 @@
+"""Tests of the benchmark command (``python -m skdm2c.benchmark``)."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skdm2c.benchmark import _runner, main, markdown_table, runs_frame, stack_width, summarize
+from skdm2c.benchmark._methods import METHODS, make_estimator, params_hash
+from skdm2c.benchmark._report import CSV_COLUMNS, markdown_report
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _stable_code_fingerprint(monkeypatch):
+    # the cache key hashes the package source; other edits must not break resume tests
+    monkeypatch.setattr(_runner, "_code_fingerprint", lambda: "test")
+
+
+def _cli(tmp_path, *extra):
+    # one thread: torch/OpenMP spin-waiting on a busy 2-core machine is 10x slower
+    return main(["--quick", "--seeds", "2", "--methods", "dm2c", "kmeans", "--n-jobs", "1",
+                 "--threads", "1",
+                 "--map", "pca", "--cache-dir", str(tmp_path / "cache"),
+                 "--out", str(tmp_path / "out"), *extra])
+
+
+def test_cli_quick_writes_outputs_and_resumes(tmp_path, capsys):
+    assert _cli(tmp_path) == 0
+    captured = capsys.readouterr()
+    assert "0 run(s) cached, 4 to run" in captured.err
+    assert "[4/4 " in captured.err
+    assert "### synthetic" in captured.out
+
+    out = tmp_path / "out"
+    runs = pd.read_csv(out / "results.csv")
+    assert list(runs.columns) == CSV_COLUMNS
+    assert len(runs) == 4
+    assert set(runs["method"]) == {"dm2c", "kmeans"}
+    assert sorted(runs["seed"].unique()) == [0, 1]
+    for part in ("train", "test"):
+        for m in ("acc", "ari", "nmi", "f_score", "purity"):
+            v = runs[f"{part}_{m}"]
+            assert v.notna().all() and (v <= 1).all(), (part, m)
+    assert (runs["n_train"] == 225).all() and (runs["n_test"] == 75).all()
+    assert (runs["fit_time_s"] >= 0).all() and (runs["peak_mem_mb"] >= 0).all()
+    assert runs["error"].isna().all()
+    # per-modality diagnostics of the joint clustering
+    assert runs["train_acc_by_modality"].str.fullmatch(r"modality0=\S+ modality1=\S+").all()
+    assert runs["train_modality_nmi"].between(0, 1).all()
+
+    md = (out / "results.md").read_text()
+    assert "Command: `python -m skdm2c.benchmark --quick" in md
+    assert "| DM2C |" in md and "| k-means |" in md and "**" in md
+    assert "| method | ACC modality0 | ACC modality1 | NMI modality0 |" in md
+    for png in ("scores.png", "latent_synthetic.png"):
+        assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    cache = list((tmp_path / "cache").rglob("*.json"))
+    assert len(cache) == 4
+
+    # resume: nothing is refitted, the same numbers come back
+    assert _cli(tmp_path) == 0
+    err = capsys.readouterr().err
+    assert "4 run(s) cached, 0 to run" in err
+    assert "[1/" not in err
+    again = pd.read_csv(out / "results.csv")
+    pd.testing.assert_frame_equal(runs, again)
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 4
+
+    # --no-cache refits
+    main(["--quick", "--seeds", "1", "--methods", "kmeans", "--n-jobs", "1", "--threads", "1",
+          "--map", "none",
+          "--cache-dir", str(tmp_path / "cache"), "--no-cache"])
+    assert "0 run(s) cached, 1 to run" in capsys.readouterr().err
+
+
+def test_cli_parallel(tmp_path, capsys):
+    main(["--quick", "--seeds", "2", "--methods", "kmeans", "--n-jobs", "2", "--map", "none",
+          "--cache-dir", str(tmp_path / "cache")])
+    err = capsys.readouterr().err
+    assert "2 to run on 2 process(es) x" in err
+    assert "[2/2 " in err
+    recs = [json.loads(p.read_text()) for p in (tmp_path / "cache").rglob("*.json")]
+    assert sorted(r["seed"] for r in recs) == [0, 1]
+
+
+def _runs(rows):
+    cols = ["train_acc", "train_nmi", "fit_time_s"]
+    recs = []
+    for method, seed, values in rows:
+        recs.append({"dataset": "toy", "method": method, "seed": seed, "error": "",
+                     **dict(zip(cols, values))})
+    return pd.DataFrame(recs), cols
+
+
+def test_markdown_marks_best_per_column():
+    runs, cols = _runs([
+        ("dm2c", 0, (0.50, 0.30, 9.0)), ("dm2c", 1, (0.70, 0.30, 11.0)),
+        ("kmeans", 0, (0.40, 0.50, 0.1)), ("kmeans", 1, (0.40, 0.40, 0.3)),
+        ("idec", 0, (0.60, 0.45, 5.0)), ("idec", 1, (0.60, 0.45, 5.0)),
+    ])
+    summary = summarize(runs, cols)
+    assert summary["method"].tolist() == ["dm2c", "kmeans", "idec"]
+    np.testing.assert_allclose(summary["train_acc_mean"], [0.6, 0.4, 0.6])
+    np.testing.assert_allclose(summary["train_acc_std"], [np.sqrt(0.02), 0.0, 0.0])
+    table = markdown_table(summary, cols, labels={"train_acc": "ACC", "train_nmi": "NMI"})
+    lines = table.splitlines()
+    assert lines[0] == "| method | ACC | NMI | fit_time_s |"
+    dm2c, kmeans, idec = (line.split(" | ") for line in lines[2:])
+    # ACC: DM2C and IDEC tie at 0.6000 -> both bold; k-means not
+    assert dm2c[1] == "**0.6000 ± 0.1414**" and idec[1] == "**0.6000 ± 0.0000**"
+    assert "**" not in kmeans[1]
+    # NMI: k-means best (0.45 vs 0.45? no: 0.4500 vs IDEC 0.4500 -> tie)
+    assert kmeans[2] == "**0.4500 ± 0.0707**" and idec[2] == "**0.4500 ± 0.0000**"
+    assert "**" not in dm2c[2]
+    # fit time: lower is better
+    assert kmeans[3].startswith("**0.2 ± 0.1**")
+    assert "**" not in dm2c[3] and "**" not in idec[3]
+
+
+def test_markdown_failed_runs_are_excluded():
+    runs, cols = _runs([("dm2c", 0, (0.5, 0.3, 1.0)), ("dm2c", 1, (np.nan, np.nan, np.nan)),
+                        ("kmeans", 0, (0.4, 0.2, 0.1))])
+    runs.loc[1, "error"] = "DivergenceError: boom"
+    summary = summarize(runs, cols)
+    assert summary.loc[0, "n_runs"] == 1 and summary.loc[0, "n_failed"] == 1
+    table = markdown_table(summary, cols)
+    assert "DM2C (1 failed)" in table
+    assert "**0.5000 ± 0.0000**" in table
+
+
+def test_markdown_report_per_dataset():
+    rows = []
+    for ds in ("a", "b"):
+        for method, acc in (("dm2c", 0.9), ("kmeans", 0.5)):
+            rows.append({"dataset": ds, "method": method, "seed": 0, "n_train": 10,
+                         "n_test": 5, "n_clusters": 2, "stack_width": 4, "error": "",
+                         **{f"{p}_{m}": acc for p in ("train", "test")
+                            for m in ("acc", "ari", "nmi", "f_score", "purity")},
+                         "fit_time_s": 1.0, "peak_mem_mb": 2.0})
+    md = markdown_report(pd.DataFrame(rows))
+    assert md.index("### a") < md.index("### b")
+    ordered = runs_frame(rows, datasets=["b", "a"])
+    assert ordered["dataset"].tolist() == ["b", "b", "a", "a"]
+    assert ordered["method"].tolist() == ["dm2c", "kmeans"] * 2
+    md = markdown_report(ordered)
+    assert md.index("### b") < md.index("### a")
+    assert md.count("| **DM2C") == 0  # method names are never bold
+    assert md.count("**0.9000 ± 0.0000**") == 20  # 5 metrics x train/test x 2 data sets
+
+
+def test_per_modality_diagnostics():
+    y = np.array([0, 0, 1, 1, 0, 0, 1, 1])
+    modality = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    # modalities clustered apart: perfect inside each, modality NMI 1
+    apart = _runner._per_modality(y, np.array([0, 0, 1, 1, 2, 2, 3, 3]), modality, ("a", "b"))
+    assert apart["acc"] == "a=1.0000 b=1.0000"
+    assert apart["modality_nmi"] == pytest.approx(1.0)
+    # one shared clustering: modality NMI 0
+    joint = _runner._per_modality(y, y, modality, ("a", "b"))
+    assert joint["nmi"] == "a=1.0000 b=1.0000"
+    assert joint["modality_nmi"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_registry_defaults_and_hash():
+    assert list(METHODS) == ["dm2c", "kmeans", "dkm", "dcn", "idec", "imsat"]
+    est = make_estimator("idec", 4, 0, 8, modality_dims=(20, 10))
+    assert est.named_steps["stack"].n_components == 8
+    assert est.named_steps["model"].n_clusters == 4
+    h = params_hash(est)
+    assert h == params_hash(make_estimator("idec", 4, 0, 8, modality_dims=(20, 10)))
+    assert h != params_hash(make_estimator("idec", 4, 1, 8, modality_dims=(20, 10)))
+    assert h != params_hash(make_estimator("idec", 4, 0, 8, modality_dims=(20, 10), quick=True))
+    dm2c = make_estimator("dm2c", 4, 0, 8)
+    assert type(dm2c).__name__ == "DM2CClustering" and dm2c.n_clusters == 4
+    with pytest.raises(ValueError, match="Unknown method"):
+        make_estimator("nope", 2, 0, 2)
+
+
+def test_stack_width():
+    assert stack_width((128, 10), (1000, 1000)) == 10
+    assert stack_width((1024, 300), (225, 225)) == 32
+    assert stack_width((76, 216), (20, 500)) == 20
+
+
+@pytest.mark.skipif(not (DATA / "cub10").is_dir(), reason="real data folder not found")
+def test_real_data_cub10_kmeans(tmp_path, capsys):
+    pytest.importorskip("skdm2c.datasets._loaders")
+    main(["--data-home", str(DATA), "--datasets", "cub10", "--methods", "kmeans", "--seeds", "1",
+          "--n-jobs", "1", "--map", "none", "--cache-dir", str(tmp_path / "c"),
+          "--out", str(tmp_path / "o")])
+    runs = pd.read_csv(tmp_path / "o" / "results.csv")
+    assert len(runs) == 1 and runs["error"].isna().all()
+    assert runs.loc[0, "n_train"] + runs.loc[0, "n_test"] == 600
+    assert runs.loc[0, "n_clusters"] == 10
+    assert runs.loc[0, "train_acc"] > 0.2
