@@ -198,8 +198,8 @@ def markdown_report(runs, *, decimals=4, heading_level=3):
         if table is not None:
             parts[-1] += (
                 "\nPer modality (training rows): ACC / NMI of each modality's rows inside the "
-                "joint clustering; modality NMI = NMI between clusters and modalities (1: no "
-                "cluster mixes modalities, 0: every cluster mixes them in proportion).\n\n"
+                "joint clustering; modality NMI = NMI between clusters and modalities (high: "
+                "clusters hold one modality each, 0: every cluster mixes them in proportion).\n\n"
                 + table + "\n")
     return "\n".join(parts)
 

@@ -224,9 +224,10 @@ def _per_modality(y, labels, modality, names):
     ``acc`` / ``nmi``: ACC and NMI of the rows of each modality alone (as
     ``"name=value name=value"``): how well the clustering groups each
     modality.  ``modality_nmi``: NMI between the cluster labels and the
-    modality ids -- 1 when every cluster holds one modality only (the
-    modalities were clustered apart, nothing was grouped across them), 0 when
-    every cluster mixes the modalities in the overall proportions.
+    modality ids -- high when every cluster holds one modality only (the
+    modalities were clustered apart, nothing was grouped across them; 1 only
+    with one cluster per modality), 0 when every cluster mixes the modalities
+    in the overall proportions.
     """
     from sklearn.metrics import normalized_mutual_info_score
 
