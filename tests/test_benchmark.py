@@ -17,7 +17,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 @pytest.fixture(autouse=True)
 def _stable_code_fingerprint(monkeypatch):
     # the cache key hashes the package source; other edits must not break resume tests
-    monkeypatch.setattr(_runner, "_code_fingerprint", lambda: "test")
+    monkeypatch.setattr(_runner, "_code_fingerprint", lambda method=None: "test")
 
 
 def _cli(tmp_path, *extra):
@@ -200,3 +200,36 @@ def test_real_data_cub10_kmeans(tmp_path, capsys):
     assert runs.loc[0, "n_train"] + runs.loc[0, "n_test"] == 600
     assert runs.loc[0, "n_clusters"] == 10
     assert runs.loc[0, "train_acc"] > 0.2
+
+
+def test_code_fingerprint_is_per_method(monkeypatch):
+    # DM2C's modules are not part of a baseline's key and vice versa; shared
+    # modules (the training core) are part of every key.
+    monkeypatch.undo()
+    from pathlib import Path
+
+    import skdm2c
+
+    root = Path(skdm2c.__file__).resolve().parent
+    before = {m: _runner._code_fingerprint(m) for m in ("dm2c", "idec", "kmeans")}
+    real_read = Path.read_bytes
+
+    def edited(name):
+        def read_bytes(self):
+            data = real_read(self)
+            return data + b"# edit" if self == root / name else data
+        return read_bytes
+
+    monkeypatch.setattr(Path, "read_bytes", edited("_dm2c_training.py"))
+    after = {m: _runner._code_fingerprint(m) for m in before}
+    assert after["dm2c"] != before["dm2c"]
+    assert after["idec"] == before["idec"] and after["kmeans"] == before["kmeans"]
+
+    monkeypatch.setattr(Path, "read_bytes", edited("baselines/_idec.py"))
+    after = {m: _runner._code_fingerprint(m) for m in before}
+    assert after["idec"] != before["idec"]
+    assert after["dm2c"] == before["dm2c"] and after["kmeans"] == before["kmeans"]
+
+    monkeypatch.setattr(Path, "read_bytes", edited("_core/_training.py"))
+    after = {m: _runner._code_fingerprint(m) for m in before}
+    assert all(after[m] != before[m] for m in before)

@@ -178,6 +178,12 @@ class BaseDeepClusterer(
             return predict_in_batches(self._embed, X.cpu().numpy(), X.device)
 
     # -------------------------------------------------------------- inference
+    def __sklearn_is_fitted__(self):
+        # Every ``_fit_model`` sets ``network_``.  An explicit test keeps a
+        # parameter whose name ends with "_" (DCN's and DKM's ``lambda_``)
+        # from fooling check_is_fitted's default attribute scan.
+        return hasattr(self, "network_")
+
     def _check_input(self, X):
         check_is_fitted(self)
         return validate_data(self, X, dtype=[np.float64, np.float32], reset=False)

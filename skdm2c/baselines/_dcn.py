@@ -256,11 +256,6 @@ class DCN(BaseDeepClusterer):
         self.random_state = random_state
         self.verbose = verbose
 
-    def __sklearn_is_fitted__(self):
-        # the parameter ``lambda_`` ends with "_", which would fool the default
-        # test of check_is_fitted (any attribute ending with "_")
-        return hasattr(self, "cluster_centers_")
-
     def _embed(self, x):
         return _float64_forward(self.network_.encoder, x)
 

@@ -276,11 +276,6 @@ class DKM(BaseDeepClusterer):
             )
         return values
 
-    def __sklearn_is_fitted__(self):
-        # The parameter ``lambda_`` ends with "_", which would fool
-        # check_is_fitted's default attribute scan.
-        return hasattr(self, "network_")
-
     def _embed(self, x):
         return self.network_.autoencoder.encoder(x)
 
