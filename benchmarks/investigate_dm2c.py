@@ -4,7 +4,8 @@ Usage::
 
     python benchmarks/investigate_dm2c.py DATASET "KWARGS" [--seeds 0,1,2] [--prep PREP] [--log FILE]
 
-``DATASET`` is ``cub10``, ``wikipedia`` or ``mfeat``; ``KWARGS`` are keyword
+``DATASET`` is ``cub10``, ``wikipedia`` (LDA-10 text), ``wikipedia-tfidf``
+(1000-d tf-idf text) or ``mfeat``; ``KWARGS`` are keyword
 arguments of :class:`skdm2c.DM2CClustering` (``"latent_dim=10, epochs=20"``).
 Every seed draws its own mixed-modal split (each instance keeps ONE modality,
 half of them each); ``cub10`` further keeps 450 of its 600 rows as in the
@@ -53,6 +54,9 @@ def load(name):
     if name == "wikipedia":
         d = np.load(f"{DATA}/wikipedia/wikipedia_sift128_lda10_tfidf1000.npz", allow_pickle=True)
         return d["img_train"], d["txt_train"], d["y_train"], None
+    if name == "wikipedia-tfidf":
+        d = np.load(f"{DATA}/wikipedia/wikipedia_sift128_lda10_tfidf1000.npz", allow_pickle=True)
+        return d["img_train"], d["txt_tfidf_train"], d["y_train"], None
     if name == "mfeat":
         d = np.load(f"{DATA}/uci_mfeat/uci_mfeat_6views.npz", allow_pickle=True)
         return d["x_pix"], d["x_fou"], d["y"], None

@@ -56,6 +56,7 @@ def test_cli_quick_writes_outputs_and_resumes(tmp_path, capsys):
     assert "Command: `python -m skdm2c.benchmark --quick" in md
     assert "| DM2C |" in md and "| k-means |" in md and "**" in md
     assert "| method | ACC modality0 | ACC modality1 | NMI modality0 |" in md
+    assert "### Reference points" in md and "pairing by the labels" in md
     for png in ("scores.png", "latent_synthetic.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -169,7 +170,7 @@ def test_per_modality_diagnostics():
 
 
 def test_registry_defaults_and_hash():
-    assert list(METHODS) == ["dm2c", "kmeans", "dkm", "dcn", "idec", "imsat"]
+    assert list(METHODS) == ["dm2c", "kmeans", "dkm", "dcn", "idec", "imsat", "dm2c-paper"]
     est = make_estimator("idec", 4, 0, 8, modality_dims=(20, 10))
     assert est.named_steps["stack"].n_components == 8
     assert est.named_steps["model"].n_clusters == 4
@@ -211,7 +212,7 @@ def test_code_fingerprint_is_per_method(monkeypatch):
     import skdm2c
 
     root = Path(skdm2c.__file__).resolve().parent
-    before = {m: _runner._code_fingerprint(m) for m in ("dm2c", "idec", "kmeans")}
+    before = {m: _runner._code_fingerprint(m) for m in ("dm2c", "dm2c-paper", "idec", "kmeans")}
     real_read = Path.read_bytes
 
     def edited(name):
@@ -222,7 +223,7 @@ def test_code_fingerprint_is_per_method(monkeypatch):
 
     monkeypatch.setattr(Path, "read_bytes", edited("_dm2c_training.py"))
     after = {m: _runner._code_fingerprint(m) for m in before}
-    assert after["dm2c"] != before["dm2c"]
+    assert after["dm2c"] != before["dm2c"] and after["dm2c-paper"] != before["dm2c-paper"]
     assert after["idec"] == before["idec"] and after["kmeans"] == before["kmeans"]
 
     monkeypatch.setattr(Path, "read_bytes", edited("baselines/_idec.py"))
@@ -233,3 +234,39 @@ def test_code_fingerprint_is_per_method(monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", edited("_core/_training.py"))
     after = {m: _runner._code_fingerprint(m) for m in before}
     assert all(after[m] != before[m] for m in before)
+
+
+def test_dm2c_paper_method_uses_the_published_schedule():
+    from skdm2c import DM2CClustering
+
+    est = make_estimator("dm2c-paper", 4, 0, 8, modality_dims=(5, 3))
+    for name, value in DM2CClustering.PAPER_PARAMS.items():
+        assert est.get_params()[name] == value
+    from skdm2c.benchmark._methods import DEFAULT_METHODS
+
+    assert DEFAULT_METHODS == ("dm2c", "kmeans", "dkm", "dcn", "idec", "imsat")
+
+
+def test_reference_points_bound_the_alignment():
+    from skdm2c.benchmark._reference import reference_markdown, reference_scores
+
+    ref = reference_scores("synthetic", 0)
+    # well-separated blobs: each modality clusters perfectly on its own, so
+    # pairing the clusters by the labels is perfect while a random pairing is not
+    assert ref["single_acc"] == [1.0, 1.0] and ref["aligned_acc"] == 1.0
+    assert ref["aligned_nmi"] == pytest.approx(1.0)
+    assert ref["random_acc"] < 0.9 and ref["random_nmi"] < 0.9
+    md = reference_markdown("synthetic", [0, 1], ["a", "b"])
+    assert "| k-means on the b rows alone (over those rows) | 1.0000 ± 0.0000 |" in md
+
+
+@pytest.mark.skipif(not (DATA / "cub10").is_dir(), reason="shared data not available")
+def test_reference_points_on_cub10():
+    # the figures for cub10: image alone about 0.75, text alone 0.55,
+    # perfect alignment about 0.65, blind pairing about 0.40
+    from skdm2c.benchmark._reference import reference_scores
+
+    ref = reference_scores("cub10", 0, DATA)
+    assert ref["single_acc"][0] > 0.6 and ref["single_acc"][1] > 0.45
+    assert 0.55 < ref["aligned_acc"] < 0.75
+    assert ref["random_acc"] < ref["aligned_acc"] - 0.1

@@ -103,6 +103,7 @@ def _write_outputs(runs, out, args, command, cache_dir, env):
         body += ("\n### DM2C minus each baseline (paired by seed)\n\n"
                  "Mean difference over seeds (number of seeds where DM2C is higher).\n\n"
                  + comp)
+    body += _reference_section(runs, args.data_home)
     if set(runs["dataset"]) & set(PAPER_DM2C):
         body += ("\n### DM2C in the paper (reference; other features and split sizes)\n\n"
                  + paper_markdown() + "\n")
@@ -122,6 +123,28 @@ def _write_outputs(runs, out, args, command, cache_dir, env):
                 written.append(plot_latent(f, out / f"latent_{dataset}.png", title=title,
                                            method=args.map))
     return written
+
+
+def _reference_section(runs, data_home):
+    """Markdown of the label-informed reference points of every data set run."""
+    from ._reference import reference_markdown
+    from ._runner import load_benchmark_data
+
+    parts = []
+    for dataset in dict.fromkeys(runs["dataset"]):
+        seeds = sorted(int(s) for s in runs.loc[runs["dataset"] == dataset, "seed"].unique())
+        names = load_benchmark_data(dataset, seeds[0], data_home)[0].modality_names
+        parts.append(f"{dataset} (seeds {seeds}):\n\n"
+                     + reference_markdown(dataset, seeds, names, data_home))
+    if not parts:
+        return ""
+    return ("\n### Reference points: how far alignment could go (training rows)\n\n"
+            "Not methods: the last row uses the labels. k-means (n_init=10) is run on each "
+            "modality's rows alone; *random pairing* puts those clusterings together with "
+            "the clusters of the other modalities paired at random, *pairing by the labels* "
+            "maps each modality's clusters to classes (the ceiling of a method that keeps "
+            "every modality's k-means clusters and aligns them perfectly). See "
+            "`skdm2c/benchmark/_reference.py`.\n\n" + "\n".join(parts))
 
 
 def _real_datasets():
