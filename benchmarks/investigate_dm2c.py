@@ -5,7 +5,7 @@ Usage::
     python benchmarks/investigate_dm2c.py DATASET "KWARGS" [--seeds 0,1,2] [--prep PREP] [--log FILE]
 
 ``DATASET`` is ``cub10``, ``wikipedia`` (LDA-10 text), ``wikipedia-tfidf``
-(1000-d tf-idf text) or ``mfeat``; ``KWARGS`` are keyword
+(1000-d tf-idf text), ``mfeat`` or ``blobs`` (synthetic positive control); ``KWARGS`` are keyword
 arguments of :class:`skdm2c.DM2CClustering` (``"latent_dim=10, epochs=20"``).
 Every seed draws its own mixed-modal split (each instance keeps ONE modality,
 half of them each); ``cub10`` further keeps 450 of its 600 rows as in the
@@ -57,6 +57,12 @@ def load(name):
     if name == "wikipedia-tfidf":
         d = np.load(f"{DATA}/wikipedia/wikipedia_sift128_lda10_tfidf1000.npz", allow_pickle=True)
         return d["img_train"], d["txt_tfidf_train"], d["y_train"], None
+    if name == "blobs":  # positive control: 10 synthetic clusters, two non-linear views
+        from skdm2c.datasets import make_mixed_modal_blobs
+
+        b = make_mixed_modal_blobs(1000, n_clusters=10, latent_dim=4, random_state=0,
+                                   return_bunch=True)
+        return b.views[0], b.views[1], b.target, None
     if name == "mfeat":
         d = np.load(f"{DATA}/uci_mfeat/uci_mfeat_6views.npz", allow_pickle=True)
         return d["x_pix"], d["x_fou"], d["y"], None
