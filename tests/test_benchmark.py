@@ -256,7 +256,7 @@ def test_reference_points_bound_the_alignment():
     assert ref["single_acc"] == [1.0, 1.0] and ref["aligned_acc"] == 1.0
     assert ref["aligned_nmi"] == pytest.approx(1.0)
     assert ref["random_acc"] < 0.9 and ref["random_nmi"] < 0.9
-    md = reference_markdown("synthetic", [0, 1], ["a", "b"])
+    md = reference_markdown([ref, reference_scores("synthetic", 1)], ["a", "b"])
     assert "| k-means on the b rows alone (over those rows) | 1.0000 ± 0.0000 |" in md
 
 

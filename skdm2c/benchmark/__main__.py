@@ -103,12 +103,14 @@ def _write_outputs(runs, out, args, command, cache_dir, env):
         body += ("\n### DM2C minus each baseline (paired by seed)\n\n"
                  "Mean difference over seeds (number of seeds where DM2C is higher).\n\n"
                  + comp)
-    body += _reference_section(runs, args.data_home)
+    references = _reference_scores(runs, args.data_home)
+    body += _reference_section(references)
     if set(runs["dataset"]) & set(PAPER_DM2C):
         body += ("\n### DM2C in the paper (reference; other features and split sizes)\n\n"
                  + paper_markdown() + "\n")
     (out / "results.md").write_text(header + body)
-    written = [out / "results.csv", out / "results.md", plot_scores(runs, out / "scores.png")]
+    written = [out / "results.csv", out / "results.md", plot_scores(runs, out / "scores.png",
+                                                                references=references)]
     if args.map != "none":
         for dataset in dict.fromkeys(runs["dataset"]):
             r = runs[(runs["dataset"] == dataset) & (runs["method"] == "dm2c")
@@ -125,17 +127,25 @@ def _write_outputs(runs, out, args, command, cache_dir, env):
     return written
 
 
-def _reference_section(runs, data_home):
-    """Markdown of the label-informed reference points of every data set run."""
-    from ._reference import reference_markdown
+def _reference_scores(runs, data_home):
+    """{dataset: (modality names, seeds, [reference_scores per seed])} of the runs."""
+    from ._reference import reference_scores
     from ._runner import load_benchmark_data
 
-    parts = []
+    out = {}
     for dataset in dict.fromkeys(runs["dataset"]):
         seeds = sorted(int(s) for s in runs.loc[runs["dataset"] == dataset, "seed"].unique())
         names = load_benchmark_data(dataset, seeds[0], data_home)[0].modality_names
-        parts.append(f"{dataset} (seeds {seeds}):\n\n"
-                     + reference_markdown(dataset, seeds, names, data_home))
+        out[dataset] = (names, seeds, [reference_scores(dataset, s, data_home) for s in seeds])
+    return out
+
+
+def _reference_section(references):
+    """Markdown of the label-informed reference points of every data set run."""
+    from ._reference import reference_markdown
+
+    parts = [f"{dataset} (seeds {seeds}):\n\n" + reference_markdown(scores, names)
+             for dataset, (names, seeds, scores) in references.items()]
     if not parts:
         return ""
     return ("\n### Reference points: how far alignment could go (training rows)\n\n"
@@ -144,7 +154,9 @@ def _reference_section(runs, data_home):
             "the clusters of the other modalities paired at random, *pairing by the labels* "
             "maps each modality's clusters to classes (the ceiling of a method that keeps "
             "every modality's k-means clusters and aligns them perfectly). See "
-            "`skdm2c/benchmark/_reference.py`.\n\n" + "\n".join(parts))
+            "`skdm2c/benchmark/_reference.py`. In `scores.png` they are the dashed "
+            "(ceiling) and dotted (random pairing) lines of the training-row panels.\n\n"
+            + "\n".join(parts))
 
 
 def _real_datasets():

@@ -261,10 +261,13 @@ def _plt():
     return plt
 
 
-def plot_scores(runs, path, metrics=("acc", "nmi")):
+def plot_scores(runs, path, metrics=("acc", "nmi"), references=None):
     """Bar chart: ``metrics`` per method and dataset (mean ± std over seeds).
 
     One row of panels per metric, columns for training and held-out rows.
+    ``references`` (``{dataset: (names, seeds, [reference_scores, ...])}``)
+    adds the label-pairing ceiling (dashed) and the random-pairing line
+    (dotted) of each data set to the training-row panels.
     """
     plt = _plt()
     cols = [f"{p}_{m}" for m in metrics for p in ("train", "test")]
@@ -282,16 +285,34 @@ def plot_scores(runs, path, metrics=("acc", "nmi")):
                 s = summary[summary["method"] == method].set_index("dataset").reindex(datasets)
                 ax.bar(x + (k - (len(methods) - 1) / 2) * width, s[f"{part}_{m}_mean"], width,
                        yerr=s[f"{part}_{m}_std"], capsize=2, label=method_label(method))
+            if part == "train" and references:
+                _reference_lines(ax, x, datasets, references, m)
             ax.set_xticks(x, datasets)
-            ax.set_ylim(0, 1)
+            ax.set_ylim(0, 1.05)
             rows = "training rows" if part == "train" else "held-out rows"
             ax.set_title(f"{METRIC_LABELS[m]}, {rows}")
             ax.grid(axis="y", alpha=0.3)
     axes[0, -1].legend(fontsize="small", ncol=2, loc="upper right")
+    if references:
+        axes[0, 0].legend(fontsize="small", loc="upper right",
+                          handles=[h for h in axes[0, 0].get_legend_handles_labels()[0]
+                                   if "pairing" in h.get_label()])
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return Path(path)
+
+
+def _reference_lines(ax, x, datasets, references, metric):
+    for xi, dataset in zip(x, datasets):
+        if dataset not in references:
+            continue
+        scores = references[dataset][2]
+        for key, style, label in (("aligned", "--", "label-pairing ceiling"),
+                                  ("random", ":", "random pairing")):
+            value = float(np.mean([s[f"{key}_{metric}"] for s in scores]))
+            ax.hlines(value, xi - 0.45, xi + 0.45, colors="black", linestyles=style,
+                      linewidth=1.2, label=label if xi == x[0] else None)
 
 
 def plot_latent(latent_file, path, title="", method="tsne", random_state=0):
