@@ -270,3 +270,22 @@ def test_reference_points_on_cub10():
     assert ref["single_acc"][0] > 0.6 and ref["single_acc"][1] > 0.45
     assert 0.55 < ref["aligned_acc"] < 0.75
     assert ref["random_acc"] < ref["aligned_acc"] - 0.1
+
+
+def test_count_data_preprocessing_is_row_wise():
+    from sklearn.utils import Bunch
+
+    from skdm2c import pack_modalities
+
+    counts_a = np.array([[0.0, 3.0, 4.0], [0.0, 0.0, 0.0]])
+    counts_b = np.array([[1.0, 1.0]])
+    packed = pack_modalities(counts_a, counts_b)
+    bunch = Bunch(data=packed.X, modality_dims=(3, 2), target=np.arange(3))
+    out = _runner._preprocess(bunch, "log1p-l2")
+    a = np.log1p([0.0, 3.0, 4.0])
+    np.testing.assert_allclose(out.data[0, :3], a / np.linalg.norm(a))
+    np.testing.assert_array_equal(out.data[1, :3], 0.0)  # an all-zero row stays zero
+    np.testing.assert_allclose(out.data[2, 3:], [2 ** -0.5, 2 ** -0.5])
+    assert np.isnan(out.data[0, 3:]).all() and np.isnan(out.data[2, :3]).all()
+    assert bunch.data is packed.X and np.nanmax(bunch.data) == 4.0  # input untouched
+    assert set(_runner.DATASET_PREP) == {"bbcsport", "3sources"}
