@@ -34,7 +34,9 @@ def build_parser():
                    help=f"data sets: '{SYNTHETIC}' (embedded, default) or loader names of "
                         "skdm2c.datasets.load_dataset (wikipedia, cub10, uci_mfeat, ...)")
     p.add_argument("--methods", nargs="+", default=list(DEFAULT_METHODS), choices=list(METHODS),
-                   metavar="NAME", help=f"methods (default: all of {', '.join(METHODS)})")
+                   metavar="NAME",
+                   help=f"methods: {', '.join(METHODS)} (default: {' '.join(DEFAULT_METHODS)}; "
+                        "dm2c-paper is DM2C with the authors' 150 + 220 epoch schedule)")
     p.add_argument("--seeds", type=int, default=None, metavar="N",
                    help=f"seeds 0..N-1 (default {REAL_SEEDS}; {SYNTHETIC_SEEDS} when only the "
                         "synthetic set is run)")
