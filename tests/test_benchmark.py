@@ -57,6 +57,9 @@ def test_cli_quick_writes_outputs_and_resumes(tmp_path, capsys):
     assert "| DM2C |" in md and "| k-means |" in md and "**" in md
     assert "| method | ACC modality0 | ACC modality1 | NMI modality0 |" in md
     assert "### Reference points" in md and "pairing by the labels" in md
+    assert "### Summary" in md and "| synthetic |" in md
+    refs = pd.read_csv(out / "references.csv")
+    assert list(refs["seed"]) == [0, 1] and refs["aligned_acc"].between(0, 1).all()
     for png in ("scores.png", "latent_synthetic.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -97,22 +97,26 @@ def _write_outputs(runs, out, args, command, cache_dir, env):
     )
     if args.quick:
         header += "**--quick: tiny networks and epochs, a smoke test; not results.**\n\n"
-    from ._report import PAPER_DM2C, comparison_markdown, paper_markdown
+    from ._report import PAPER_DM2C, comparison_markdown, paper_markdown, summary_markdown
 
-    body = markdown_report(runs)
+    references = _reference_scores(runs, args.data_home)
+    summary = summary_markdown(runs, references)
+    body = ("### Summary\n\nMeans over seeds; **bold**: DM2C above every other method "
+            "run. Reference columns: see *Reference points* below.\n\n" + summary + "\n"
+            if summary.count("\n") > 2 else "") + markdown_report(runs)
     comp = comparison_markdown(runs)
     if comp:
         body += ("\n### DM2C minus each baseline (paired by seed)\n\n"
                  "Mean difference over seeds (number of seeds where DM2C is higher).\n\n"
                  + comp)
-    references = _reference_scores(runs, args.data_home)
     body += _reference_section(references)
     if set(runs["dataset"]) & set(PAPER_DM2C):
         body += ("\n### DM2C in the paper (reference; other features and split sizes)\n\n"
                  + paper_markdown() + "\n")
     (out / "results.md").write_text(header + body)
-    written = [out / "results.csv", out / "results.md", plot_scores(runs, out / "scores.png",
-                                                                references=references)]
+    _references_frame(references).to_csv(out / "references.csv", index=False)
+    written = [out / "results.csv", out / "results.md", out / "references.csv",
+               plot_scores(runs, out / "scores.png", references=references)]
     if args.map != "none":
         for dataset in dict.fromkeys(runs["dataset"]):
             r = runs[(runs["dataset"] == dataset) & (runs["method"] == "dm2c")
@@ -140,6 +144,22 @@ def _reference_scores(runs, data_home):
         names = load_benchmark_data(dataset, seeds[0], data_home)[0].modality_names
         out[dataset] = (names, seeds, [reference_scores(dataset, s, data_home) for s in seeds])
     return out
+
+
+def _references_frame(references):
+    """One row per data set and seed of the reference points (references.csv)."""
+    import pandas as pd
+
+    rows = []
+    for dataset, (names, seeds, scores) in references.items():
+        for seed, r in zip(seeds, scores):
+            row = {"dataset": dataset, "seed": seed}
+            for name, a, n in zip(names, r["single_acc"], r["single_nmi"]):
+                row[f"single_acc_{name}"], row[f"single_nmi_{name}"] = a, n
+            for key in ("random_acc", "random_nmi", "aligned_acc", "aligned_nmi"):
+                row[key] = r[key]
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _reference_section(references):

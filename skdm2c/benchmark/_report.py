@@ -251,6 +251,44 @@ def comparison_markdown(runs, reference="dm2c", metrics=("acc", "nmi")):
     return "\n".join(parts)
 
 
+def summary_markdown(runs, references=None, reference="dm2c"):
+    """One line per data set: ``reference`` against the best other method.
+
+    Training-row and held-out ACC / NMI (means over seeds); the best other
+    method of each column is named; with ``references`` (see
+    :func:`skdm2c.benchmark._reference.reference_scores`) the random-pairing
+    and label-pairing ACC of the training rows are added.
+    """
+    ok = runs[runs["error"].fillna("").astype(str) == ""]
+    cols = ["train_acc", "train_nmi", "test_acc", "test_nmi"]
+    means = ok.groupby(["dataset", "method"], sort=False)[cols].mean()
+    header = ["data set", "DM2C train ACC", "best other", "DM2C train NMI", "best other",
+              "DM2C held-out ACC", "best other", "DM2C held-out NMI", "best other"]
+    if references:
+        header += ["random pairing ACC", "label-pairing ceiling ACC"]
+    lines = ["| " + " | ".join(header) + " |", "|---|" + ":---:|" * (len(header) - 1)]
+    for dataset in dict.fromkeys(ok["dataset"]):
+        d = means.loc[dataset]
+        if reference not in d.index or len(d.index) < 2:
+            continue
+        others = d.drop(index=reference)
+        cells = [dataset]
+        for c in cols:
+            best = others[c].idxmax()
+            mine, theirs = d.loc[reference, c], others.loc[best, c]
+            mark = "**" if mine > theirs else ""
+            cells += [f"{mark}{mine:.3f}{mark}", f"{theirs:.3f} ({method_label(best)})"]
+        if references:
+            if dataset in references:
+                scores = references[dataset][2]
+                cells += [f"{np.mean([r['random_acc'] for r in scores]):.3f}",
+                          f"{np.mean([r['aligned_acc'] for r in scores]):.3f}"]
+            else:
+                cells += ["", ""]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 # ------------------------------------------------------------------ figures
 def _plt():
     import matplotlib
