@@ -173,7 +173,8 @@ def test_per_modality_diagnostics():
 
 
 def test_registry_defaults_and_hash():
-    assert list(METHODS) == ["dm2c", "kmeans", "dkm", "dcn", "idec", "imsat", "dm2c-paper"]
+    assert list(METHODS) == ["dm2c", "kmeans", "dkm", "dcn", "idec", "imsat", "dm2c-paper",
+                             "dm2c-noadv"]
     est = make_estimator("idec", 4, 0, 8, modality_dims=(20, 10))
     assert est.named_steps["stack"].n_components == 8
     assert est.named_steps["model"].n_clusters == 4
@@ -248,6 +249,11 @@ def test_dm2c_paper_method_uses_the_published_schedule():
     from skdm2c.benchmark._methods import DEFAULT_METHODS
 
     assert DEFAULT_METHODS == ("dm2c", "kmeans", "dkm", "dcn", "idec", "imsat")
+    ablation = make_estimator("dm2c-noadv", 4, 0, 8, modality_dims=(5, 3))
+    default = make_estimator("dm2c", 4, 0, 8, modality_dims=(5, 3))
+    assert ablation.lambda_adv == 0.0 and default.lambda_adv > 0
+    assert {k: v for k, v in ablation.get_params().items() if k != "lambda_adv"} == {
+        k: v for k, v in default.get_params().items() if k != "lambda_adv"}
 
 
 def test_reference_points_bound_the_alignment():

@@ -36,7 +36,8 @@ def build_parser():
     p.add_argument("--methods", nargs="+", default=list(DEFAULT_METHODS), choices=list(METHODS),
                    metavar="NAME",
                    help=f"methods: {', '.join(METHODS)} (default: {' '.join(DEFAULT_METHODS)}; "
-                        "dm2c-paper is DM2C with the authors' 150 + 220 epoch schedule)")
+                        "dm2c-paper is DM2C with the authors' 150 + 220 epoch schedule, "
+                        "dm2c-noadv the ablation lambda_adv=0)")
     p.add_argument("--seeds", type=int, default=None, metavar="N",
                    help=f"seeds 0..N-1 (default {REAL_SEEDS}; {SYNTHETIC_SEEDS} when only the "
                         "synthetic set is run)")

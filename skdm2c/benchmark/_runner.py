@@ -295,7 +295,7 @@ _METHOD_SOURCES = {
     "dkm": ("baselines/_dkm.py",),
     "imsat": ("baselines/_imsat.py",),
 }
-_METHOD_SOURCES["dm2c-paper"] = _METHOD_SOURCES["dm2c"]
+_METHOD_SOURCES["dm2c-paper"] = _METHOD_SOURCES["dm2c-noadv"] = _METHOD_SOURCES["dm2c"]
 
 
 def _code_fingerprint(method=None):
