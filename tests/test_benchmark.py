@@ -298,3 +298,23 @@ def test_count_data_preprocessing_is_row_wise():
     assert np.isnan(out.data[0, 3:]).all() and np.isnan(out.data[2, :3]).all()
     assert bunch.data is packed.X and np.nanmax(bunch.data) == 4.0  # input untouched
     assert set(_runner.DATASET_PREP) == {"bbcsport", "3sources"}
+
+
+def test_summary_marks_dm2c_only_where_it_beats_every_other_method():
+    from skdm2c.benchmark._report import summary_markdown
+
+    rows = []
+    for seed in (0, 1):
+        rows.append(dict(dataset="d", method="dm2c", seed=seed, train_acc=0.5, train_nmi=0.2,
+                         test_acc=0.4, test_nmi=0.3, error=None))
+        rows.append(dict(dataset="d", method="kmeans", seed=seed, train_acc=0.4, train_nmi=0.3,
+                         test_acc=0.3, test_nmi=0.1, error=None))
+        rows.append(dict(dataset="d", method="idec", seed=seed, train_acc=0.45, train_nmi=0.1,
+                         test_acc=0.5, test_nmi=0.2, error=None))
+    md = summary_markdown(pd.DataFrame(rows))
+    line = next(x for x in md.splitlines() if x.startswith("| d |"))
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[1:3] == ["**0.500**", "0.450 (IDEC)"]      # train ACC: above every method
+    assert cells[3:5] == ["0.200", "0.300 (k-means)"]        # train NMI: k-means is higher
+    assert cells[5:7] == ["0.400", "0.500 (IDEC)"]
+    assert cells[7:9] == ["**0.300**", "0.200 (IDEC)"]
