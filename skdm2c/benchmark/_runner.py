@@ -20,6 +20,12 @@ Measured per run: ``fit_time_s`` (wall clock of ``fit`` alone) and
 RSS before ``fit``; this counts every allocation (numpy, torch, Python).
 Where that reset is not possible ``getrusage`` max-RSS growth is used (a
 lower bound: 0 when the run stays below an earlier peak of the process).
+
+Finished runs are cached as one JSON file each, keyed by the data set, the
+method, the seed and a hash of the estimator's parameters, the data
+description and the source the method runs (the shared modules plus the
+method's own; see ``_code_fingerprint``): editing one method's code refits
+that method only, editing the shared training core refits everything.
 """
 
 import gc
@@ -321,7 +327,8 @@ def _code_fingerprint(method=None):
 
 
 def _run_key(dataset, method, seed, quick, data_home, fingerprint):
-    """Cache key of a run: names, seed, and a hash of params + package code/version."""
+    """Cache key of a run: names, seed, and a hash of the estimator's parameters,
+    the data description and the code the method runs (``_code_fingerprint``)."""
     bunch, train, test = load_benchmark_data(dataset, seed, data_home)
     modality = np.asarray(bunch.modality)
     counts = [int(np.sum(modality[train] == m)) for m in range(len(bunch.modality_dims))]
