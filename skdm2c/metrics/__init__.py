@@ -6,6 +6,7 @@ unchanged from :mod:`sklearn.metrics` for convenience.
 
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
+from ._alignment import alignment_reference
 from ._clustering import (
     clustering_accuracy,
     clustering_report,
@@ -29,6 +30,7 @@ __all__ = [
     "pairwise_f_score",
     "purity_score",
     "clustering_report",
+    "alignment_reference",
     "adjusted_rand_score",
     "normalized_mutual_info_score",
     "accuracy_scorer",

@@ -1,0 +1,143 @@
+"""How far could cross-modal alignment go?  Label-informed reference points."""
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from sklearn.metrics import normalized_mutual_info_score
+from sklearn.utils import check_random_state
+
+from ._clustering import _check_labelings, clustering_accuracy
+
+__all__ = ["alignment_reference"]
+
+
+def _per_modality_kmeans(X, modality_dims, n_clusters, n_init, random_state):
+    from sklearn.cluster import KMeans
+
+    from .._modality import infer_modality_dims, unpack_modalities
+
+    dims = infer_modality_dims(X) if modality_dims is None else tuple(modality_dims)
+    views, indices = unpack_modalities(X, dims)
+    labels = np.zeros(X.shape[0], dtype=np.int64)
+    modality = np.empty(X.shape[0], dtype=np.int64)
+    for m, (view, rows) in enumerate(zip(views, indices)):
+        modality[rows] = m
+        if len(rows):
+            k = min(n_clusters, len(rows))
+            labels[rows] = KMeans(n_clusters=k, n_init=n_init,
+                                  random_state=random_state).fit_predict(view)
+    return labels, modality, len(dims)
+
+
+def _clusters_to_classes(y_idx, labels, n_clusters, n_classes):
+    """Relabel clusters by the class index each is matched to (Hungarian).
+
+    ``y_idx`` are class indices over ALL rows, so the result is comparable
+    across modalities; clusters left unmatched get ids past the classes.
+    """
+    table = np.zeros((n_clusters, n_classes))
+    np.add.at(table, (labels, y_idx), 1)
+    rows, cols = linear_sum_assignment(-table)
+    mapping = np.full(n_clusters, -1, dtype=np.int64)
+    mapping[rows] = cols
+    unmatched = mapping < 0
+    mapping[unmatched] = n_classes + np.arange(unmatched.sum())
+    return mapping[labels]
+
+
+def alignment_reference(labels_true, X, modality_dims=None, *, n_clusters=None, n_init=10,
+                        n_pairings=20, random_state=None):
+    """Reference scores that bound what cross-modal alignment can add.
+
+    k-means is run on the rows of each modality alone, on that modality's own
+    features.  Those per-modality clusterings are then put together in two
+    ways: with the clusters of every other modality paired at random with
+    the first modality's (what a method that keeps each modality's clusters
+    but pairs them blindly gets), and with each modality's clusters mapped
+    to the classes by the Hungarian method (what it gets with a perfect
+    pairing).  A mixed-modal clusterer scoring near the random pairing has
+    learned little of the correspondence; the label pairing is the ceiling
+    for one that keeps every modality's k-means clusters.
+
+    The labels are used, so this is a diagnostic for evaluation data, not a
+    clustering method.
+
+    Parameters
+    ----------
+    labels_true : array-like of shape (n_samples,)
+        Ground-truth class labels.
+    X : array-like of shape (n_samples, n_features)
+        Packed mixed-modal data (see :func:`skdm2c.pack_modalities`).
+    modality_dims : sequence of int, default=None
+        Width of each modality's block; ``None`` infers it from the NaN
+        layout (:func:`skdm2c.infer_modality_dims`).
+    n_clusters : int, default=None
+        Clusters per modality; ``None`` uses the number of classes.
+    n_init : int, default=10
+        k-means restarts per modality.
+    n_pairings : int, default=20
+        Random pairings averaged for the ``random_*`` scores.
+    random_state : int, RandomState instance or None, default=None
+        Seeds k-means and the random pairings.
+
+    Returns
+    -------
+    reference : dict
+        ``"single_acc"``, ``"single_nmi"``: lists with the ACC / NMI of
+        k-means on each modality's rows alone (over those rows; NaN for a
+        modality without rows); ``"random_acc"``, ``"random_nmi"``: mean
+        scores over all rows with random pairings; ``"aligned_acc"``,
+        ``"aligned_nmi"``: scores over all rows with the label pairing.
+
+    See Also
+    --------
+    clustering_report : The five metrics of a clustering.
+
+    Examples
+    --------
+    >>> from skdm2c.datasets import make_mixed_modal_blobs
+    >>> from skdm2c.metrics import alignment_reference
+    >>> X, y = make_mixed_modal_blobs(n_samples=200, n_clusters=3, random_state=0)
+    >>> ref = alignment_reference(y, X, random_state=0)
+    >>> ref["single_acc"], ref["aligned_acc"]
+    ([1.0, 1.0], 1.0)
+    >>> ref["random_acc"] < ref["aligned_acc"]
+    True
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y, _ = _check_labelings(labels_true, np.zeros(len(labels_true), dtype=np.int64))
+    if X.ndim != 2 or X.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"X must be 2-D with one row per label; got shape {X.shape} for {y.shape[0]} labels."
+        )
+    k = len(np.unique(y)) if n_clusters is None else int(n_clusters)
+    if k < 1 or int(n_init) < 1 or int(n_pairings) < 1:
+        raise ValueError("n_clusters, n_init and n_pairings must be >= 1.")
+    rng = check_random_state(random_state)
+    # an int seeds k-means directly (and the pairings through RandomState(int))
+    seed = random_state if isinstance(random_state, (int, np.integer)) else rng.randint(
+        np.iinfo(np.int32).max)
+    labels, modality, n_modalities = _per_modality_kmeans(X, modality_dims, k, int(n_init), seed)
+    classes, y_idx = np.unique(y, return_inverse=True)
+    out = {"single_acc": [], "single_nmi": []}
+    aligned = np.empty_like(labels)
+    for m in range(n_modalities):
+        rows = modality == m
+        if not rows.any():
+            out["single_acc"].append(float("nan"))
+            out["single_nmi"].append(float("nan"))
+            continue
+        out["single_acc"].append(float(clustering_accuracy(y[rows], labels[rows])))
+        out["single_nmi"].append(float(normalized_mutual_info_score(y[rows], labels[rows])))
+        aligned[rows] = _clusters_to_classes(y_idx[rows], labels[rows], k, len(classes))
+    out["aligned_acc"] = float(clustering_accuracy(y, aligned))
+    out["aligned_nmi"] = float(normalized_mutual_info_score(y, aligned))
+    acc, nmi = [], []
+    for _ in range(int(n_pairings)):
+        paired = labels.copy()  # modality 0 keeps its cluster ids, the others are permuted
+        for m in range(1, n_modalities):
+            rows = modality == m
+            paired[rows] = rng.permutation(k)[labels[rows]]
+        acc.append(clustering_accuracy(y, paired))
+        nmi.append(normalized_mutual_info_score(y, paired))
+    out["random_acc"], out["random_nmi"] = float(np.mean(acc)), float(np.mean(nmi))
+    return out

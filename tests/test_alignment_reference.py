@@ -1,0 +1,48 @@
+"""Tests of skdm2c.metrics.alignment_reference (label-informed reference points)."""
+
+import numpy as np
+import pytest
+
+from skdm2c import pack_modalities
+from skdm2c.datasets import make_mixed_modal_blobs
+from skdm2c.metrics import alignment_reference
+
+
+def test_separable_blobs_reach_the_ceiling_and_random_pairing_does_not():
+    X, y = make_mixed_modal_blobs(n_samples=300, n_clusters=4, random_state=0)
+    ref = alignment_reference(y, X, random_state=0)
+    assert ref["single_acc"] == [1.0, 1.0] and ref["single_nmi"] == pytest.approx([1.0, 1.0])
+    assert ref["aligned_acc"] == 1.0 and ref["aligned_nmi"] == pytest.approx(1.0)
+    assert ref["random_acc"] < 0.9 and ref["random_nmi"] < 0.9
+    assert alignment_reference(y, X, random_state=0) == ref  # an int seed is deterministic
+
+
+def _two_points_per_class(centres):
+    return np.repeat(np.asarray(centres, dtype=float), 2, axis=0) + [[0.0], [0.01]] * len(centres)
+
+
+def test_classes_missing_from_a_modality_are_matched_globally():
+    # modality a sees classes 0, 1; modality b sees classes 1, 2 (separable)
+    xa = _two_points_per_class([[0.0], [10.0]])
+    xb = _two_points_per_class([[0.0], [10.0]])
+    y = np.array([0, 0, 1, 1, 1, 1, 2, 2])
+    X = pack_modalities(xa, xb).X
+    ref = alignment_reference(y, X, n_clusters=2, random_state=0)
+    assert ref["single_acc"] == [1.0, 1.0]
+    assert ref["aligned_acc"] == 1.0  # per-modality class ids would merge classes 0 and 1
+
+
+def test_a_modality_without_rows_gives_nan_and_the_rest_still_counts():
+    xa = _two_points_per_class([[0.0], [10.0]])
+    X = np.hstack([xa, np.full((4, 3), np.nan)])
+    ref = alignment_reference([0, 0, 1, 1], X, modality_dims=(1, 3), random_state=0)
+    assert ref["single_acc"][0] == 1.0 and np.isnan(ref["single_acc"][1])
+    assert ref["aligned_acc"] == 1.0 == ref["random_acc"]  # nothing to pair
+
+
+def test_input_validation():
+    X, y = make_mixed_modal_blobs(n_samples=30, n_clusters=2, random_state=0)
+    with pytest.raises(ValueError, match="one row per label"):
+        alignment_reference(y[:-1], X)
+    with pytest.raises(ValueError, match=">= 1"):
+        alignment_reference(y, X, n_pairings=0)
