@@ -6,7 +6,7 @@ Usage::
                                          [--datasets digits mfeat_pix]
 
 Data: scikit-learn's ``load_digits`` (1797 x 64, 10 classes) and the ``x_pix``
-view of UCI Multiple Features (``/work/shared/data/uci_mfeat/uci_mfeat_6views.npz``,
+view of UCI Multiple Features (``$SKDM2C_DATA`` or ``../shared/data`` beside the repo, ``uci_mfeat/uci_mfeat_6views.npz``,
 2000 x 240 pixel averages, 10 classes), both standardised with
 ``StandardScaler``.  Every method runs with its library defaults and
 ``n_clusters=10``; ACC is Hungarian-matched accuracy
@@ -58,6 +58,7 @@ k-means, so the library defaults are ``DKM(pretrain_epochs=200)`` and
 """
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -70,7 +71,9 @@ from sklearn.preprocessing import StandardScaler
 from skdm2c.baselines import DKM, IMSAT
 from skdm2c.metrics import clustering_accuracy
 
-MFEAT = "/work/shared/data/uci_mfeat/uci_mfeat_6views.npz"
+MFEAT = os.path.join(os.environ.get("SKDM2C_DATA", os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data")),
+    "uci_mfeat", "uci_mfeat_6views.npz")
 
 
 def load(name):

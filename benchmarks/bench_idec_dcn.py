@@ -16,7 +16,7 @@ defaults, 10 clusters, inputs standardised with ``StandardScaler``; seeds
 
 ``digits`` is scikit-learn's ``load_digits`` (1797 rows, 8x8 images);
 ``pix`` the 240 pixel-average features of the UCI "Multiple Features" set
-(2000 rows, ``/work/shared/data/uci_mfeat``).  Both deep baselines beat
+(2000 rows, ``$SKDM2C_DATA`` or ``../shared/data``: ``uci_mfeat``).  Both deep baselines beat
 k-means on ACC and NMI on both sets.  No IDEC fit hit ``max_iter`` (all
 stopped on ``tol``).  With ``lambda_=1.0`` instead of the default 0.1, an
 earlier run of this script gave DCN ACC/NMI 0.594/0.647 on digits and
@@ -55,6 +55,7 @@ many times).  ``--quick`` runs tiny networks for a smoke test of the script.
 """
 
 import argparse
+import os
 import time
 import warnings
 
@@ -65,7 +66,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import normalized_mutual_info_score
 from sklearn.preprocessing import StandardScaler
 
-MFEAT = "/work/shared/data/uci_mfeat/uci_mfeat_6views.npz"
+MFEAT = os.path.join(os.environ.get("SKDM2C_DATA", os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data")),
+    "uci_mfeat", "uci_mfeat_6views.npz")
 
 try:
     from skdm2c.metrics import clustering_accuracy

@@ -37,7 +37,8 @@ from sklearn.metrics.cluster import contingency_matrix
 from skdm2c import DM2CClustering, ModalityStacker, pack_modalities
 
 torch.set_num_threads(1)
-DATA = os.environ.get("SKDM2C_DATA", "/work/shared/data")
+DATA = os.environ.get("SKDM2C_DATA", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                   "..", "..", "shared", "data"))
 
 
 def acc(y, p):
