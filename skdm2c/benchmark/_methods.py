@@ -143,7 +143,8 @@ METHODS = {
 DEFAULT_METHODS = tuple(m for m in METHODS if m not in ("dm2c-paper", "dm2c-noadv"))
 
 #: Rough relative cost, used to start the slowest runs first.
-COST = {"dm2c-paper": 6, "dm2c-noadv": 2, "idec": 5, "dcn": 4, "dkm": 4, "imsat": 2, "dm2c": 2, "kmeans": 0}
+COST = {"dm2c-paper": 6, "idec": 5, "dcn": 4, "dkm": 4, "imsat": 2, "dm2c": 2, "dm2c-noadv": 2,
+        "kmeans": 0}
 
 
 def method_label(name):

@@ -93,17 +93,17 @@ def _preprocess(bunch, how):
     """Row-wise ``how`` on each row's observed block (a copy of ``bunch``)."""
     if how != "log1p-l2":
         raise ValueError(f"unknown preprocessing {how!r}")
-    X = np.array(bunch.data, dtype=np.float64)
-    start = 0
-    for width in bunch.modality_dims:
-        block = slice(start, start + width)
-        rows = ~np.isnan(X[:, start])
-        values = np.log1p(X[rows, block])
-        norms = np.linalg.norm(values, axis=1, keepdims=True)
-        X[rows, block] = values / np.where(norms > 0, norms, 1.0)
-        start += width
     from sklearn.utils import Bunch
 
+    from skdm2c._modality import _block_bounds, row_modality
+
+    X = np.array(bunch.data, dtype=np.float64)
+    modality = row_modality(X, bunch.modality_dims)
+    for m, (start, stop) in enumerate(_block_bounds(bunch.modality_dims)):
+        rows = modality == m
+        values = np.log1p(X[rows, start:stop])
+        norms = np.linalg.norm(values, axis=1, keepdims=True)
+        X[rows, start:stop] = values / np.where(norms > 0, norms, 1.0)
     return Bunch(**{**bunch, "data": X})
 
 
