@@ -6,7 +6,8 @@ Usage::
                                          [--datasets digits mfeat_pix]
 
 Data: scikit-learn's ``load_digits`` (1797 x 64, 10 classes) and the ``x_pix``
-view of UCI Multiple Features (``$SKDM2C_DATA`` or ``../shared/data`` beside the repo, ``uci_mfeat/uci_mfeat_6views.npz``,
+view of UCI Multiple Features (``uci_mfeat/uci_mfeat_6views.npz`` in
+``$SKDM2C_DATA`` or ``../shared/data`` beside the repo,
 2000 x 240 pixel averages, 10 classes), both standardised with
 ``StandardScaler``.  Every method runs with its library defaults and
 ``n_clusters=10``; ACC is Hungarian-matched accuracy

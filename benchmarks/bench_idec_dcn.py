@@ -66,21 +66,11 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import normalized_mutual_info_score
 from sklearn.preprocessing import StandardScaler
 
+from skdm2c.metrics import clustering_accuracy
+
 MFEAT = os.path.join(os.environ.get("SKDM2C_DATA", os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data")),
     "uci_mfeat", "uci_mfeat_6views.npz")
-
-try:
-    from skdm2c.metrics import clustering_accuracy
-except ImportError:  # pragma: no cover - fallback when the metrics module is absent
-    from scipy.optimize import linear_sum_assignment
-    from sklearn.metrics.cluster import contingency_matrix
-
-    def clustering_accuracy(labels_true, labels_pred):
-        """Best one-to-one matching accuracy (Hungarian on the contingency table)."""
-        c = contingency_matrix(labels_true, labels_pred)
-        rows, cols = linear_sum_assignment(-c)
-        return c[rows, cols].sum() / len(labels_true)
 
 
 def load(name):

@@ -2,10 +2,12 @@
 
 Usage::
 
-    python benchmarks/investigate_dm2c.py DATASET "KWARGS" [--seeds 0,1,2] [--prep PREP] [--log FILE]
+    python benchmarks/investigate_dm2c.py DATASET "KWARGS" [--seeds 0,1,2] [--prep PREP]
+                                          [--log FILE]
 
-``DATASET`` is ``cub10``, ``wikipedia`` (LDA-10 text), ``wikipedia-tfidf``
-(1000-d tf-idf text), ``mfeat`` or ``blobs`` (synthetic positive control); ``KWARGS`` are keyword
+``DATASET`` is ``cub10``, ``wikipedia`` (LDA-10 text),
+``wikipedia-tfidf`` (1000-d tf-idf text), ``mfeat`` or ``blobs`` (synthetic
+positive control); ``KWARGS`` are keyword
 arguments of :class:`skdm2c.DM2CClustering` (``"latent_dim=10, epochs=20"``).
 Every seed draws its own mixed-modal split (each instance keeps ONE modality,
 half of them each); ``cub10`` further keeps 450 of its 600 rows as in the
@@ -29,22 +31,15 @@ import time
 
 import numpy as np
 import torch
-from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 from sklearn.metrics import normalized_mutual_info_score as nmi
-from sklearn.metrics.cluster import contingency_matrix
 
 from skdm2c import DM2CClustering, ModalityStacker, pack_modalities
+from skdm2c.metrics import clustering_accuracy as acc
 
 torch.set_num_threads(1)
-DATA = os.environ.get("SKDM2C_DATA", os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                   "..", "..", "shared", "data"))
-
-
-def acc(y, p):
-    c = contingency_matrix(y, p)
-    r, cc = linear_sum_assignment(-c)
-    return c[r, cc].sum() / len(y)
+DATA = os.environ.get("SKDM2C_DATA", os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data"))
 
 
 def load(name):
