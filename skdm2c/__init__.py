@@ -16,7 +16,7 @@ from ._modality import (
 __version__ = "0.1.0"
 
 _LAZY = {
-    "DM2CClustering": "skdm2c._dm2c",
+    "DM2CClustering": "skdm2c.dm2c._estimator",
     "ModalityStacker": "skdm2c.baselines._stacker",
     "IDEC": "skdm2c.baselines._idec",
     "DCN": "skdm2c.baselines._dcn",

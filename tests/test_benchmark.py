@@ -225,7 +225,7 @@ def test_code_fingerprint_is_per_method(monkeypatch):
             return data + b"# edit" if self == root / name else data
         return read_bytes
 
-    monkeypatch.setattr(Path, "read_bytes", edited("_dm2c_training.py"))
+    monkeypatch.setattr(Path, "read_bytes", edited("dm2c/_training.py"))
     after = {m: _runner._code_fingerprint(m) for m in before}
     assert after["dm2c"] != before["dm2c"] and after["dm2c-paper"] != before["dm2c-paper"]
     assert after["idec"] == before["idec"] and after["kmeans"] == before["kmeans"]

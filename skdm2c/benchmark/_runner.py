@@ -295,7 +295,7 @@ def _save_latent(est, X, y, bunch, train, test, path):
 #: Source files that belong to ONE method; every other module of the package
 #: (core, data model, datasets, metrics, stacker) is shared by all methods.
 _METHOD_SOURCES = {
-    "dm2c": ("_dm2c.py", "_dm2c_*.py"),
+    "dm2c": ("dm2c/*.py",),
     "idec": ("baselines/_idec.py",),
     "dcn": ("baselines/_dcn.py",),
     "dkm": ("baselines/_dkm.py",),

@@ -7,17 +7,17 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._core._base import BaseDeepClusterer
-from ._core._device import make_generator, resolve_device, to_tensor
-from ._core._nets import build_module, default_hidden_sizes
-from ._core._training import predict_in_batches, pretrain_autoencoder
-from ._dm2c_align import refine_translators
-from ._dm2c_assign import joint_kmeans, matched_kmeans, nearest
-from ._dm2c_docs import DM2C_DOC
-from ._dm2c_network import DM2CNetwork
-from ._dm2c_training import train_jointly
-from ._inputs import pack_fit_input, pack_predict_input
-from ._modality import check_mixed_modal, infer_modality_dims, unpack_modalities
+from .._core._base import BaseDeepClusterer
+from .._core._device import make_generator, resolve_device, to_tensor
+from .._core._nets import build_module, default_hidden_sizes
+from .._core._training import predict_in_batches, pretrain_autoencoder
+from .._inputs import pack_fit_input, pack_predict_input
+from .._modality import check_mixed_modal, infer_modality_dims, unpack_modalities
+from ._assign import joint_kmeans, matched_kmeans, nearest
+from ._docs import DM2C_DOC
+from ._network import DM2CNetwork
+from ._procrustes import refine_translators
+from ._training import train_jointly
 
 __all__ = ["DM2CClustering"]
 

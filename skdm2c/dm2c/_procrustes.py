@@ -10,7 +10,7 @@ pairs (with the affine offset of the pairs' means).
 import numpy as np
 import torch
 
-from ._core._training import predict_in_batches
+from .._core._training import predict_in_batches
 
 
 def mutual_nearest_pairs(A, B):

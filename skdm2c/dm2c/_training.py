@@ -11,8 +11,8 @@ import numpy as np
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
-from ._core._training import fit_loop, pretrain_autoencoder
-from ._dm2c_network import critic_loss, generator_losses
+from .._core._training import fit_loop, pretrain_autoencoder
+from ._network import critic_loss, generator_losses
 
 
 def train_jointly(est, tensors, modality, generator, first_epoch):

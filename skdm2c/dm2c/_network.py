@@ -12,7 +12,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._core._nets import Autoencoder, make_mlp
+from .._core._nets import Autoencoder, make_mlp
 
 
 class DM2CNetwork(nn.Module):

@@ -11,7 +11,7 @@ cluster near its counterpart, not to interleave the modalities row by row.
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from ._core._base import kmeans_on_embedding
+from .._core._base import kmeans_on_embedding
 
 
 def joint_kmeans(Z, n_clusters, *, n_init, random_state, n_modalities):
