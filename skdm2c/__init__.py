@@ -5,9 +5,12 @@ first access of an estimator name (PEP 562 module ``__getattr__``).
 """
 
 from ._modality import (
+    PackedInstances,
     PackedModalities,
     check_mixed_modal,
     infer_modality_dims,
+    observed_blocks,
+    pack_instances,
     pack_modalities,
     row_modality,
     unpack_modalities,
@@ -26,9 +29,12 @@ _LAZY = {
 }
 
 __all__ = [
+    "PackedInstances",
     "PackedModalities",
     "check_mixed_modal",
     "infer_modality_dims",
+    "observed_blocks",
+    "pack_instances",
     "pack_modalities",
     "row_modality",
     "unpack_modalities",

@@ -1,13 +1,16 @@
 """The mixed-modal data model: one packed 2-D array with NaN-filled blocks.
 
-Mixed-modal data holds rows that are each observed in exactly ONE modality
-(image-only rows, text-only rows, ...).  The canonical in-memory form used by
-every estimator of this package is a single 2-D float array ``X`` of shape
-``(n_samples, sum(modality_dims))``: the columns are split into consecutive
-blocks, one per modality, and each row fills exactly the block of its own
-modality and holds NaN in every other block.  A single array survives
-``train_test_split``, ``cross_val_score``, ``GridSearchCV`` and ``Pipeline``
-unchanged, which a list of arrays or a separate modality vector does not.
+The canonical in-memory form used by every estimator of this package is a
+single 2-D float array ``X`` of shape ``(n_samples, sum(modality_dims))``: the
+columns are split into consecutive blocks, one per modality.  Each row is one
+instance; each of its blocks is either fully observed or fully NaN, and at
+least one block is observed.  A row observing a single block is an instance
+seen in that modality only (image-only rows, text-only rows, ...: the
+mixed-modal setting of DM2C); a row observing several blocks is one instance
+whose cross-modal correspondence is known (an image with its caption).  A
+single array survives ``train_test_split``, ``cross_val_score``,
+``GridSearchCV`` and ``Pipeline`` unchanged, which a list of arrays or a
+separate modality vector does not.
 """
 
 from collections import namedtuple
@@ -16,12 +19,15 @@ from numbers import Integral
 import numpy as np
 
 __all__ = [
+    "PackedInstances",
     "PackedModalities",
+    "check_mixed_modal",
+    "observed_blocks",
+    "pack_instances",
     "pack_modalities",
     "unpack_modalities",
     "infer_modality_dims",
     "row_modality",
-    "check_mixed_modal",
 ]
 
 PackedModalities = namedtuple(
@@ -47,6 +53,39 @@ Examples
 >>> packed = pack_modalities(np.ones((2, 3)), np.zeros((1, 2)))
 >>> packed.modality_dims, packed.X.shape
 ((3, 2), (3, 5))
+"""
+
+PackedInstances = namedtuple(
+    "PackedInstances",
+    ["X", "modality_dims", "modality_names", "observed", "ids", "rows"],
+)
+PackedInstances.__doc__ = """Result of :func:`pack_instances`.
+
+Attributes
+----------
+X : ndarray of shape (n_instances, sum(modality_dims))
+    The packed array: one row per distinct instance id, filling the block of
+    every modality that holds the id and NaN elsewhere.
+modality_dims : tuple of int
+    Width of each modality's column block, in block order.
+modality_names : tuple of str
+    Name of each modality, in block order.
+observed : ndarray of shape (n_instances, n_modalities), dtype=bool
+    ``observed[i, m]`` is True when row ``i`` fills block ``m``.
+ids : ndarray of shape (n_instances,)
+    The instance id of each row (order of first appearance, modality 0
+    first).
+rows : list of ndarray of int
+    ``rows[m][j]`` is the row of ``X`` that input row ``j`` of modality ``m``
+    went to.
+
+Examples
+--------
+>>> import numpy as np
+>>> from skdm2c import pack_instances
+>>> packed = pack_instances(np.ones((2, 3)), np.zeros((1, 2)), ids=[[7, 8], [8]])
+>>> packed.X.shape, packed.ids, packed.rows
+((2, 5), array([7, 8]), [array([0, 1]), array([1])])
 """
 
 
@@ -127,25 +166,7 @@ def pack_modalities(*Xs, names=None, dtype=None):
     >>> dims, names, modality
     ((3, 2), ('image', 'text'), array([0, 0, 1]))
     """
-    if len(Xs) == 1 and isinstance(Xs[0], dict):
-        mapping = Xs[0]
-        if names is None:
-            names = [str(k) for k in mapping]
-        arrays = list(mapping.values())
-    elif len(Xs) == 1 and isinstance(Xs[0], (list, tuple)):
-        arrays = list(Xs[0])
-    else:
-        arrays = list(Xs)
-    if not arrays:
-        raise ValueError("pack_modalities needs at least one modality.")
-    arrays = [_as_2d_float(a, f"Modality {i}") for i, a in enumerate(arrays)]
-    if names is None:
-        names = [f"modality{i}" for i in range(len(arrays))]
-    names = tuple(str(n) for n in names)
-    if len(names) != len(arrays):
-        raise ValueError(f"Got {len(names)} names for {len(arrays)} modalities.")
-    if len(set(names)) != len(names):
-        raise ValueError(f"Modality names must be unique; got {names}.")
+    arrays, names = _split_modalities(Xs, names, "pack_modalities")
     dims = _check_dims([a.shape[1] for a in arrays])
     if dtype is None:
         dtype = np.result_type(*[a.dtype for a in arrays])
@@ -163,9 +184,20 @@ def infer_modality_dims(X):
     """Infer the block widths of a packed array from its NaN pattern.
 
     Consecutive columns that are observed (not NaN) on exactly the same set of
-    rows form one block.  Inference needs every modality to hold at least one
-    row; when a subset of the data may miss a modality (cross-validation
-    folds, a single-modality ``predict``), pass ``modality_dims`` explicitly.
+    rows form one block.  Rows may observe several blocks (instances with
+    known cross-modal correspondence).  Inference needs every modality to be
+    observed on at least one row, and two modalities observed on exactly the
+    same rows cannot be told apart: with fully paired data (every row observes
+    every block), or whenever two adjacent blocks share their observed rows,
+    they are merged into one block.  In those cases, and whenever a subset of
+    the data may miss a modality (cross-validation folds, a single-modality
+    ``predict``), pass ``modality_dims`` explicitly.  A stray NaN inside a
+    block splits it into adjacent column groups observed on nested row sets;
+    inference refuses such a layout (it also refuses two real adjacent
+    modalities one of which is only observed on rows that observe the other:
+    pass ``modality_dims`` then).  Stray NaNs in several columns of one block
+    may still look like a valid layout: pass ``modality_dims`` to have every
+    partially observed block reported as an error.
 
     Parameters
     ----------
@@ -180,14 +212,25 @@ def infer_modality_dims(X):
     Raises
     ------
     ValueError
-        If a column is never observed, or if two adjacent column groups are
-        observed on overlapping but different rows (no block layout fits).
+        If a column is never observed, if two adjacent column groups are
+        observed on nested row sets (a NaN inside a block), or if a row is NaN
+        in every inferred block or holds an infinite value.
+
+    See Also
+    --------
+    observed_blocks : Validate a layout and return which blocks each row holds.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skdm2c import infer_modality_dims, pack_modalities
+    >>> from skdm2c import infer_modality_dims, pack_instances, pack_modalities
     >>> X = pack_modalities(np.ones((3, 4)), np.ones((2, 2))).X
+    >>> infer_modality_dims(X)
+    (4, 2)
+
+    A row observing both blocks (a known pair) is accepted:
+
+    >>> X = pack_instances(np.ones((2, 4)), np.ones((2, 2)), ids=[[0, 1], [1, 2]]).X
     >>> infer_modality_dims(X)
     (4, 2)
     """
@@ -208,39 +251,33 @@ def infer_modality_dims(X):
         else:
             dims.append(1)
     dims = tuple(dims)
-    # A consistent layout: every row observed in exactly one inferred block.
-    check_mixed_modal(X, dims)
+    # A stray NaN inside a block splits it into adjacent pieces whose observed
+    # rows are nested; real adjacent modalities rarely are, so refuse to guess.
+    bounds = _block_bounds(dims)
+    for (a, b), (c, d) in zip(bounds[:-1], bounds[1:]):
+        left, right = observed[:, a], observed[:, c]
+        if (left & right).any() and ((left <= right).all() or (right <= left).all()):
+            r = int(np.flatnonzero(left != right)[0])
+            nan_cols, obs_cols = (f"{a}:{b}", f"{c}:{d}") if right[r] else (f"{c}:{d}", f"{a}:{b}")
+            raise ValueError(
+                f"Row {r} holds NaN in columns {nan_cols} of X but is observed in the "
+                f"adjacent columns {obs_cols}, which are observed on every row where "
+                f"{nan_cols} are: this looks like missing values inside one modality "
+                "block (impute them), so the blocks are not inferred. If these columns "
+                "really are two modalities, pass modality_dims explicitly."
+            )
+    observed_blocks(X, dims)  # rows NaN everywhere, inf values
     return dims
 
 
-def row_modality(X, modality_dims):
-    """Return the modality index of every row of a packed array.
+def observed_blocks(X, modality_dims, *, modality_names=None, require_all=False):
+    """Validate a packed array and return which modality blocks each row observes.
 
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, sum(modality_dims))
-        Packed mixed-modal data.
-    modality_dims : sequence of int
-        Width of each modality's block.
-
-    Returns
-    -------
-    modality : ndarray of shape (n_samples,), dtype=int
-        Position in ``modality_dims`` of the block each row fills.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skdm2c import pack_modalities, row_modality
-    >>> X = pack_modalities(np.ones((1, 2)), np.ones((2, 3))).X
-    >>> row_modality(X, (2, 3))
-    array([0, 1, 1])
-    """
-    return check_mixed_modal(X, modality_dims)
-
-
-def check_mixed_modal(X, modality_dims, *, modality_names=None, require_all=False):
-    """Validate a packed array and return each row's modality.
+    A packed row observes one or several blocks: each block of a row is either
+    fully observed or fully NaN, and at least one block is observed.  A row
+    observing several blocks is ONE instance whose cross-modal correspondence
+    is known (an image together with its caption); a row observing a single
+    block is an instance seen in that modality only.
 
     Parameters
     ----------
@@ -251,43 +288,52 @@ def check_mixed_modal(X, modality_dims, *, modality_names=None, require_all=Fals
     modality_names : sequence of str, default=None
         Names used in error messages.
     require_all : bool, default=False
-        If True, every modality must own at least one row (needed at fit).
+        If True, every modality must be observed on at least one row (needed
+        at fit).
 
     Returns
     -------
-    modality : ndarray of shape (n_samples,), dtype=int
-        Modality index of each row.
+    observed : ndarray of shape (n_samples, n_modalities), dtype=bool
+        ``observed[i, m]`` is True when row ``i`` fills block ``m``.
 
     Raises
     ------
     ValueError
-        With the offending row and block named, if a row is observed in two
-        blocks, in no block, holds NaN inside its observed block, holds an
-        infinite value, if the width does not match ``modality_dims``, or (with
-        ``require_all``) if a modality has no rows.
+        Naming the row, column and block: if a row holds an infinite value,
+        is NaN in every block, or holds NaN in some but not all columns of a
+        block (a partially observed block); also if the width does not match
+        ``modality_dims``, or (with ``require_all``) if a modality is observed
+        on no row.
+
+    See Also
+    --------
+    check_mixed_modal : The modality of each single-block row.
+    unpack_modalities : The rows of every modality.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skdm2c import check_mixed_modal, pack_modalities
-    >>> X = pack_modalities(np.ones((2, 3)), np.zeros((1, 2))).X
-    >>> check_mixed_modal(X, (3, 2))
-    array([0, 0, 1])
-    >>> X[0, 4] = 1.0
-    >>> check_mixed_modal(X, (3, 2))
+    >>> from skdm2c import observed_blocks, pack_instances
+    >>> X = pack_instances(np.ones((2, 3)), np.zeros((2, 2)), ids=[[0, 1], [1, 2]]).X
+    >>> observed_blocks(X, (3, 2))
+    array([[ True, False],
+           [ True,  True],
+           [False,  True]])
+    >>> X[1, 4] = np.nan
+    >>> observed_blocks(X, (3, 2))
     Traceback (most recent call last):
     ...
-    ValueError: Row 0 is observed in block 0 ('modality0', columns 0:3) and block 1 ...
+    ValueError: Row 1 holds NaN in column 4 inside its observed block 1 ('modality1', ...
     """
     X = _as_2d_float(X, "X")
     dims = _check_dims(modality_dims, X.shape[1])
     if modality_names is None:
         modality_names = [f"modality{i}" for i in range(len(dims))]
+    bounds = _block_bounds(dims)
 
     def block(m):
         return f"block {m} ({modality_names[m]!r}, columns {bounds[m][0]}:{bounds[m][1]})"
 
-    bounds = _block_bounds(dims)
     inf_rows, inf_cols = np.nonzero(np.isinf(X))
     if inf_rows.size:
         r, c = int(inf_rows[0]), int(inf_cols[0])
@@ -299,46 +345,153 @@ def check_mixed_modal(X, modality_dims, *, modality_names=None, require_all=Fals
     observed = ~np.isnan(X)
     any_obs = np.stack([observed[:, a:b].any(axis=1) for a, b in bounds], axis=1)
     all_obs = np.stack([observed[:, a:b].all(axis=1) for a, b in bounds], axis=1)
-    n_obs = any_obs.sum(axis=1)
-    bad = np.flatnonzero(n_obs > 1)
-    if bad.size:
-        r = int(bad[0])
-        blocks = np.flatnonzero(any_obs[r])
-        raise ValueError(
-            f"Row {r} is observed in {block(blocks[0])} and {block(blocks[1])}; "
-            "each row of mixed-modal data must fill exactly one modality block "
-            "and hold NaN in every other."
-        )
-    bad = np.flatnonzero(n_obs == 0)
-    if bad.size:
-        raise ValueError(
-            f"Row {int(bad[0])} is NaN in every block, so it belongs to no modality; "
-            "drop it or fill its modality block."
-        )
-    partial = np.flatnonzero((any_obs & ~all_obs).any(axis=1))
-    if partial.size:
-        r = int(partial[0])
-        m = int(np.flatnonzero(any_obs[r])[0])
+    partial_rows, partial_blocks = np.nonzero(any_obs & ~all_obs)
+    if partial_rows.size:
+        r, m = int(partial_rows[0]), int(partial_blocks[0])
         a, b = bounds[m]
         c = a + int(np.flatnonzero(~observed[r, a:b])[0])
+        n_nan = int(np.sum(~observed[r, a:b]))
         raise ValueError(
-            f"Row {r} holds NaN in column {c} inside its observed {block(m)}; "
-            "missing values within a modality are not supported (impute them first)."
+            f"Row {r} holds NaN in column {c} inside its observed {block(m)} "
+            f"({n_nan} of its {b - a} columns are NaN, the others are observed); "
+            "a block must be fully observed or fully NaN: missing values within "
+            "a modality are not supported (impute them first)."
         )
-    modality = np.argmax(any_obs, axis=1)
+    empty = np.flatnonzero(~any_obs.any(axis=1))
+    if empty.size:
+        raise ValueError(
+            f"Row {int(empty[0])} is NaN in every block, so it belongs to no modality; "
+            "drop it or fill its modality block."
+        )
     if require_all:
-        counts = np.bincount(modality, minlength=len(dims))
-        empty = np.flatnonzero(counts == 0)
-        if empty.size:
+        unseen = np.flatnonzero(~any_obs.any(axis=0))
+        if unseen.size:
             raise ValueError(
-                f"Modality {block(int(empty[0]))} has no rows; every modality needs "
+                f"Modality {block(int(unseen[0]))} has no rows; every modality needs "
                 "at least one row to fit."
             )
+    return any_obs
+
+
+def row_modality(X, modality_dims, *, allow_multi=False):
+    """Return the modality index of every row of a packed array.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, sum(modality_dims))
+        Packed mixed-modal data.
+    modality_dims : sequence of int
+        Width of each modality's block.
+    allow_multi : bool, default=False
+        If False, a row observing several blocks is an error; if True such a
+        row gets the modality ``-1`` (use :func:`observed_blocks` for its
+        blocks).
+
+    Returns
+    -------
+    modality : ndarray of shape (n_samples,), dtype=int
+        Position in ``modality_dims`` of the block each row fills, ``-1`` for
+        a multi-block row (only with ``allow_multi=True``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdm2c import pack_modalities, row_modality
+    >>> X = pack_modalities(np.ones((1, 2)), np.ones((2, 3))).X
+    >>> row_modality(X, (2, 3))
+    array([0, 1, 1])
+    >>> X[0, 2:] = 0.0  # row 0 now also observes block 1
+    >>> row_modality(X, (2, 3), allow_multi=True)
+    array([-1,  1,  1])
+    """
+    return check_mixed_modal(X, modality_dims, allow_multi=allow_multi)
+
+
+def check_mixed_modal(X, modality_dims, *, modality_names=None, require_all=False,
+                      allow_multi=False):
+    """Validate a packed array and return each row's modality.
+
+    This is the single-modality view of the data: it returns one modality per
+    row.  Rows observing several blocks (known correspondences) are rejected
+    unless ``allow_multi=True``; :func:`observed_blocks` returns the full
+    ``(n_samples, n_modalities)`` picture.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, sum(modality_dims))
+        Packed mixed-modal data.
+    modality_dims : sequence of int
+        Width of each modality's block.
+    modality_names : sequence of str, default=None
+        Names used in error messages.
+    require_all : bool, default=False
+        If True, every modality must be observed on at least one row (needed
+        at fit); multi-block rows count for each of their blocks.
+    allow_multi : bool, default=False
+        If False, a row observing several blocks raises a ValueError; if True
+        such a row gets the modality ``-1``.
+
+    Returns
+    -------
+    modality : ndarray of shape (n_samples,), dtype=int
+        Modality index of each row; ``-1`` for a multi-block row (only with
+        ``allow_multi=True``).
+
+    Raises
+    ------
+    ValueError
+        Everything :func:`observed_blocks` rejects (with the offending row and
+        block named) and, unless ``allow_multi``, a row observing several
+        blocks.
+
+    See Also
+    --------
+    observed_blocks : Which blocks every row observes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdm2c import check_mixed_modal, pack_modalities
+    >>> X = pack_modalities(np.ones((2, 3)), np.zeros((1, 2))).X
+    >>> check_mixed_modal(X, (3, 2))
+    array([0, 0, 1])
+    >>> X[0, 3:] = 1.0
+    >>> check_mixed_modal(X, (3, 2), allow_multi=True)
+    array([-1,  0,  1])
+    >>> check_mixed_modal(X, (3, 2))
+    Traceback (most recent call last):
+    ...
+    ValueError: Row 0 observes block 0 ('modality0', columns 0:3) and block 1 ...
+    """
+    X = _as_2d_float(X, "X")
+    observed = observed_blocks(X, modality_dims, modality_names=modality_names,
+                               require_all=require_all)
+    n_obs = observed.sum(axis=1)
+    multi = n_obs > 1
+    if multi.any() and not allow_multi:
+        dims = _check_dims(modality_dims)
+        names = modality_names or [f"modality{i}" for i in range(len(dims))]
+        bounds = _block_bounds(dims)
+        r = int(np.flatnonzero(multi)[0])
+        blocks = " and ".join(
+            f"block {m} ({names[m]!r}, columns {bounds[m][0]}:{bounds[m][1]})"
+            for m in np.flatnonzero(observed[r])
+        )
+        raise ValueError(
+            f"Row {r} observes {blocks}: it is one instance seen in several "
+            "modalities, but check_mixed_modal needs exactly one observed block "
+            "per row. Use skdm2c.observed_blocks for data with multi-block rows, "
+            "or pass allow_multi=True to get modality -1 for them."
+        )
+    modality = np.argmax(observed, axis=1)
+    modality[multi] = -1
     return modality
 
 
 def unpack_modalities(X, modality_dims):
     """Split a packed array into per-modality arrays.
+
+    A row observing several blocks appears in the view of each of them.
 
     Parameters
     ----------
@@ -350,10 +503,15 @@ def unpack_modalities(X, modality_dims):
     Returns
     -------
     views : list of ndarray
-        ``views[m]`` has shape ``(n_rows_m, modality_dims[m])`` and holds the
-        observed block of the rows of modality ``m``, in row order.
+        ``views[m]`` has shape ``(n_rows_m, modality_dims[m])`` and holds
+        block ``m`` of every row observing modality ``m``, in row order.
     indices : list of ndarray of int
-        ``indices[m]`` are the positions of those rows in ``X``.
+        ``indices[m]`` are the positions of those rows in ``X``; a multi-block
+        row's position is in several of them.
+
+    See Also
+    --------
+    pack_instances : The inverse for data with instance ids.
 
     Examples
     --------
@@ -363,12 +521,183 @@ def unpack_modalities(X, modality_dims):
     >>> views, indices = unpack_modalities(X, (2, 1))
     >>> [v.shape for v in views], indices
     ([(1, 2), (2, 1)], [array([0]), array([1, 2])])
+    >>> X[0, 2] = 5.0  # row 0 now observes both blocks
+    >>> unpack_modalities(X, (2, 1))[1]
+    [array([0]), array([0, 1, 2])]
     """
     X = _as_2d_float(X, "X")
-    modality = check_mixed_modal(X, modality_dims)
+    observed = observed_blocks(X, modality_dims)
     views, indices = [], []
-    for m, (a, b) in enumerate(_block_bounds(tuple(modality_dims))):
-        idx = np.flatnonzero(modality == m)
+    for m, (a, b) in enumerate(_block_bounds(_check_dims(modality_dims))):
+        idx = np.flatnonzero(observed[:, m])
         views.append(X[idx, a:b])
         indices.append(idx)
     return views, indices
+
+
+def _split_modalities(Xs, names, what):
+    """Arrays and names from ``*Xs`` (several arrays, one list or one dict)."""
+    if len(Xs) == 1 and isinstance(Xs[0], dict):
+        mapping = Xs[0]
+        if names is None:
+            names = [str(k) for k in mapping]
+        arrays = list(mapping.values())
+    elif len(Xs) == 1 and isinstance(Xs[0], (list, tuple)):
+        arrays = list(Xs[0])
+    else:
+        arrays = list(Xs)
+    if not arrays:
+        raise ValueError(f"{what} needs at least one modality.")
+    arrays = [_as_2d_float(a, f"Modality {i}") for i, a in enumerate(arrays)]
+    if names is None:
+        names = [f"modality{i}" for i in range(len(arrays))]
+    names = tuple(str(n) for n in names)
+    if len(names) != len(arrays):
+        raise ValueError(f"Got {len(names)} names for {len(arrays)} modalities.")
+    if len(set(names)) != len(names):
+        raise ValueError(f"Modality names must be unique; got {names}.")
+    return arrays, names
+
+
+def _as_id_array(ids):
+    """1-D id array; a list mixing kinds (``["x", 3]``) stays objects, not strings."""
+    if isinstance(ids, np.ndarray):
+        return ids
+    arr = np.asarray(ids)
+    if arr.ndim == 1 and arr.dtype.kind in "US" and not all(isinstance(v, str) for v in ids):
+        arr = np.empty(len(ids), dtype=object)
+        arr[:] = list(ids)
+    return arr
+
+
+def pack_instances(*Xs, ids, names=None, dtype=None):
+    """Pack per-modality arrays with instance ids; rows sharing an id become one row.
+
+    Use it when some instances are observed in several modalities and you
+    know which rows belong together (an image and its caption share an id).
+    Each distinct id becomes ONE packed row that fills the block of every
+    modality holding that id and is NaN in the others.
+
+    Parameters
+    ----------
+    *Xs : array-like of shape (n_samples_m, n_features_m), or one dict or list
+        The rows of each modality, as for :func:`pack_modalities`.
+    ids : sequence of array-like of shape (n_samples_m,), or dict
+        Instance id of every row of every modality (one 1-D array per
+        modality, in block order, or a dict keyed like the dict ``Xs``).  Ids
+        may be of any hashable kind (int, str, ...); an id is unique within a
+        modality.
+    names : sequence of str, default=None
+        Modality names.  Defaults to the dict keys, else ``"modality0"``,
+        ``"modality1"``, ...
+    dtype : numpy dtype, default=None
+        Output dtype.  Defaults to the common floating type of the inputs.
+
+    Returns
+    -------
+    packed : PackedInstances
+        Named tuple ``(X, modality_dims, modality_names, observed, ids,
+        rows)``.  One row per distinct id, in order of first appearance
+        (modality 0's ids first, then the new ids of modality 1, ...);
+        ``observed`` is the ``(n_rows, n_modalities)`` bool mask of the blocks
+        each row fills, ``ids`` the id of each row, and ``rows[m][i]`` the
+        packed row that input row ``i`` of modality ``m`` went to.
+
+    Raises
+    ------
+    ValueError
+        If the number of id arrays differs from the number of modalities, an
+        id array is not 1-D or does not have one id per row, or an id appears
+        twice within one modality (the modality and the id are named).
+
+    See Also
+    --------
+    pack_modalities : Pack rows that each belong to one modality.
+    unpack_modalities : Split the packed array back by modality.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdm2c import pack_instances
+    >>> image = np.array([[1.0, 1.0], [2.0, 2.0]])
+    >>> text = np.array([[20.0], [30.0]])
+    >>> packed = pack_instances({"image": image, "text": text},
+    ...                         ids=[["a", "b"], ["b", "c"]])
+    >>> packed.X
+    array([[ 1.,  1., nan],
+           [ 2.,  2., 20.],
+           [nan, nan, 30.]])
+    >>> packed.ids, packed.rows
+    (array(['a', 'b', 'c'], dtype='<U1'), [array([0, 1]), array([1, 2])])
+    >>> packed.observed
+    array([[ True, False],
+           [ True,  True],
+           [False,  True]])
+    """
+    arrays, names = _split_modalities(Xs, names, "pack_instances")
+    n_mod = len(arrays)
+    if isinstance(ids, dict):
+        missing = [n for n in names if n not in ids]
+        if missing or len(ids) != n_mod:
+            raise ValueError(
+                f"ids must hold one id array per modality {list(names)}; got the keys "
+                f"{list(ids)}."
+            )
+        ids = [ids[n] for n in names]
+    if isinstance(ids, np.ndarray) and ids.ndim == 1 and n_mod != 1 and ids.dtype != object:
+        raise ValueError("ids must be a sequence of 1-D id arrays, one per modality.")
+    ids = list(ids)
+    if len(ids) != n_mod:
+        raise ValueError(f"Got {len(ids)} id arrays for {n_mod} modalities; pass one per modality.")
+    id_arrays = []
+    for m, (a, ids_m) in enumerate(zip(arrays, ids)):
+        ids_m = _as_id_array(ids_m)
+        if ids_m.ndim != 1 or ids_m.shape[0] != a.shape[0]:
+            raise ValueError(
+                f"ids of modality {m} ({names[m]!r}) must be a 1-D array of one id per "
+                f"row ({a.shape[0]} rows); got shape {ids_m.shape}."
+            )
+        id_arrays.append(ids_m)
+    dims = _check_dims([a.shape[1] for a in arrays])
+    table = {}  # id -> output row
+    first = []  # (modality, input row) of each output row's first appearance
+    rows = []
+    for m, ids_m in enumerate(id_arrays):
+        rows_m = np.empty(ids_m.shape[0], dtype=np.intp)
+        seen = set()
+        for i, key in enumerate(ids_m.tolist()):
+            try:
+                new_here = key not in seen
+            except TypeError:
+                raise TypeError(
+                    f"ids of modality {m} ({names[m]!r}) must be hashable; row {i} has "
+                    f"the id {key!r}."
+                ) from None
+            if not new_here:
+                raise ValueError(
+                    f"Modality {m} ({names[m]!r}) holds the id {key!r} twice (again at "
+                    f"row {i}); an id names one instance, observed at most once per "
+                    "modality."
+                )
+            seen.add(key)
+            row = table.get(key)
+            if row is None:
+                row = table[key] = len(first)
+                first.append((m, i))
+            rows_m[i] = row
+        rows.append(rows_m)
+    n_out = len(first)
+    try:
+        all_ids = np.concatenate(id_arrays)
+    except (TypeError, ValueError):
+        all_ids = np.concatenate([a.astype(object) for a in id_arrays])
+    offsets = np.concatenate([[0], np.cumsum([a.shape[0] for a in id_arrays])])
+    out_ids = all_ids[np.asarray([offsets[m] + i for m, i in first], dtype=np.intp)]
+    if dtype is None:
+        dtype = np.result_type(*[a.dtype for a in arrays])
+    X = np.full((n_out, sum(dims)), np.nan, dtype=dtype)
+    observed = np.zeros((n_out, n_mod), dtype=bool)
+    for m, ((start, stop), a) in enumerate(zip(_block_bounds(dims), arrays)):
+        X[rows[m], start:stop] = a
+        observed[rows[m], m] = True
+    return PackedInstances(X, dims, names, observed, out_ids, rows)

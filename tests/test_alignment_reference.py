@@ -46,3 +46,23 @@ def test_input_validation():
         alignment_reference(y[:-1], X)
     with pytest.raises(ValueError, match=">= 1"):
         alignment_reference(y, X, n_pairings=0)
+
+
+def test_multi_block_rows_join_every_modality_and_are_scored_once():
+    # modality a: classes at 0 / 10; modality b: classes at 0 / 10 (opposite order)
+    xa = _two_points_per_class([[0.0], [10.0]])
+    xb = _two_points_per_class([[10.0], [0.0]])
+    y_single = np.array([0, 0, 1, 1])
+    pairs = np.array([[0.1, 9.9], [10.1, 0.1]])  # class 0 then class 1, both blocks
+    X = np.vstack([pack_modalities(xa, xb).X, pairs])
+    y = np.concatenate([y_single, y_single, [0, 1]])
+    ref = alignment_reference(y, X, n_clusters=2, random_state=0)
+    assert ref["single_acc"] == [1.0, 1.0] and ref["aligned_acc"] == 1.0
+    # the same data without the pairs gives the same ceiling: the pairs are scored once
+    ref_single = alignment_reference(y[:8], X[:8], n_clusters=2, random_state=0)
+    assert ref_single["aligned_acc"] == 1.0
+    # a pair whose blocks disagree is scored in its first modality (a): row 8 right
+    X_bad = X.copy()
+    X_bad[8, 1] = 0.0  # b-block of the class-0 pair now looks like class 1
+    ref_bad = alignment_reference(y, X_bad, n_clusters=2, random_state=0)
+    assert ref_bad["aligned_acc"] == 1.0 and ref_bad["single_acc"][1] < 1.0

@@ -89,8 +89,10 @@ def test_bad_layout_raises():
     X, modality, *_ = _two_modalities()
     stacker = ModalityStacker(n_components=2).fit(X)
     bad = X.copy()
-    bad[0] = 1.0  # observed in both blocks
-    with pytest.raises(ValueError, match="NaN in every other"):
+    r = int(np.flatnonzero(modality == 1)[0])
+    bad[r, 2] = 1.0  # one value in block 0: a partially observed block
+    message = rf"Row {r} holds NaN in column 0 inside its observed block 0"
+    with pytest.raises(ValueError, match=message):
         stacker.transform(bad)
     with pytest.raises(ValueError, match="expecting 10 features"):
         stacker.transform(X[:, :6])
@@ -161,3 +163,46 @@ def test_pipeline_with_idec():
     labels = pipe.fit_predict(X)
     assert labels.shape == (X.shape[0],)
     np.testing.assert_array_equal(pipe.predict(X), labels)
+
+
+# ------------------------------------------------------- multi-block rows
+def _with_pairs(n_pairs=8, seed=0):
+    """Single-block rows of two modalities plus ``n_pairs`` rows observing both."""
+    rng = np.random.RandomState(seed)
+    A = rng.normal(size=(30, 6))
+    B = rng.normal(size=(25, 4)) + 3.0
+    pairs = np.hstack([rng.normal(size=(n_pairs, 6)), rng.normal(size=(n_pairs, 4)) + 3.0])
+    X = np.vstack([pack_modalities(A, B).X, pairs])
+    order = rng.permutation(len(X))
+    return X[order], order >= 55  # packed X, which rows are pairs
+
+
+def test_multi_block_rows_fit_every_reducer_and_average():
+    X, is_pair = _with_pairs()
+    stacker = ModalityStacker(n_components=3).fit(X)
+    Z = stacker.transform(X)
+    observes_a = ~np.isnan(X[:, 0])
+    observes_b = ~np.isnan(X[:, 6])
+    # each reducer is fitted on every row observing its modality, pairs included
+    expected_a = PCA(3, svd_solver="full").fit(X[observes_a, :6])
+    expected_b = PCA(3, svd_solver="full").fit(X[observes_b, 6:])
+    np.testing.assert_allclose(stacker.reducers_[0].components_, expected_a.components_)
+    np.testing.assert_allclose(stacker.reducers_[1].components_, expected_b.components_)
+    za = expected_a.transform(X[is_pair, :6])
+    zb = expected_b.transform(X[is_pair, 6:])
+    np.testing.assert_allclose(Z[is_pair], (za + zb) / 2, atol=1e-10)
+    only_a = observes_a & ~is_pair
+    np.testing.assert_allclose(Z[only_a], expected_a.transform(X[only_a, :6]), atol=1e-10)
+    np.testing.assert_allclose(stacker.fit_transform(X), Z, atol=1e-10)
+    # a pair transformed alone gives the same mean
+    np.testing.assert_allclose(stacker.transform(X[is_pair][:2]), Z[is_pair][:2], atol=1e-10)
+
+
+def test_pairs_count_towards_the_rows_needed_at_fit():
+    rng = np.random.RandomState(0)
+    pairs = rng.normal(size=(4, 7))  # every row observes both blocks (3 + 4 columns)
+    X = np.vstack([pairs, pack_modalities(rng.normal(size=(2, 3)), rng.normal(size=(1, 4))).X])
+    # modality 0 is observed on 6 rows, modality 1 on 5
+    ModalityStacker(n_components=3, modality_dims=(3, 4)).fit(X)
+    with pytest.raises(ValueError, match=r"Modality 0 \(columns 0:3\) has n_samples=6 rows"):
+        ModalityStacker(n_components=7, modality_dims=(3, 4)).fit(X)

@@ -8,7 +8,7 @@ from sklearn.decomposition import PCA
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
-from .._modality import _block_bounds, check_mixed_modal, infer_modality_dims
+from .._modality import _block_bounds, infer_modality_dims, observed_blocks
 
 __all__ = ["ModalityStacker"]
 
@@ -21,20 +21,29 @@ class ModalityStacker(TransformerMixin, BaseEstimator):
     dimensions with its own PCA and then clustering all rows together
     (Jiang et al., 2019, Section 4.2, "Baselines").  This transformer
     implements that protocol on the package's packed layout: each modality's
-    reducer is fitted on the rows of that modality only, and the output is
-    one dense array of shape ``(n_samples, n_components)`` in the row order of
-    ``X``, ready for any scikit-learn clusterer in a
+    reducer is fitted on the rows observing that modality only, and the
+    output is one dense array of shape ``(n_samples, n_components)`` in the
+    row order of ``X``, ready for any scikit-learn clusterer in a
     :class:`~sklearn.pipeline.Pipeline`.
+
+    A row observing several modalities (an instance with known cross-modal
+    correspondence, see :func:`skdm2c.observed_blocks`) contributes each of
+    its blocks to the fit of that modality's reducer, and its output is the
+    MEAN of its reduced blocks.  That is all a stacked baseline can do with a
+    pair: its coordinates of different modalities share no meaning, so the
+    mean is a fusion by convention, not a learned alignment.
 
     Parameters
     ----------
     n_components : int, default=32
         Output width, shared by every modality.  Every modality needs at least
-        ``n_components`` rows and ``n_components`` columns at fit.
+        ``n_components`` rows observing it and ``n_components`` columns at
+        fit.
     modality_dims : sequence of int, default=None
         Width of each modality's column block.  ``None`` infers the blocks from
         the NaN pattern at fit with :func:`skdm2c.infer_modality_dims` (every
-        modality must then own at least one row).  Pass it explicitly when a
+        modality must then be observed on at least one row, and two modalities
+        observed on exactly the same rows are merged).  Pass it explicitly when a
         training subset may miss a modality.  A plain array without NaN is a
         single modality.
     reducer : estimator, default=None
@@ -63,7 +72,8 @@ class ModalityStacker(TransformerMixin, BaseEstimator):
     Notes
     -----
     Rows stay in place: the output row ``i`` is the reduced form of the input
-    row ``i``, whatever its modality.  At transform, new data may hold rows of
+    row ``i``, whatever its modality (the mean over its modalities for a
+    multi-block row).  At transform, new data may hold rows of
     any subset of the modalities.  Since every modality is mapped to its own
     principal axes, coordinate ``j`` of two different modalities has no shared
     meaning; that is the weakness of this protocol that DM2C addresses.
@@ -106,12 +116,12 @@ class ModalityStacker(TransformerMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
-        """Fit one reducer per modality on that modality's rows.
+        """Fit one reducer per modality on the rows observing that modality.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, sum(modality_dims))
-            Packed mixed-modal data (NaN outside each row's own block).
+            Packed mixed-modal data (NaN outside each row's observed blocks).
         y : Ignored
             Not used, present for API consistency.
 
@@ -149,38 +159,48 @@ class ModalityStacker(TransformerMixin, BaseEstimator):
             dims = infer_modality_dims(X)
         else:
             dims = tuple(int(d) for d in self.modality_dims)
-        modality = check_mixed_modal(X, dims, require_all=True)
+        observed = observed_blocks(X, dims, require_all=True)
         k = self.n_components
         bounds = _block_bounds(dims)
         for m, (a, b) in enumerate(bounds):
-            n_rows = int(np.sum(modality == m))
+            n_rows = int(np.sum(observed[:, m]))
             if n_rows < k or dims[m] < k:
                 raise ValueError(
                     f"Modality {m} (columns {a}:{b}) has n_samples={n_rows} rows and "
                     f"n_features={dims[m]} columns at fit, but n_components={k} needs "
                     f"at least {k} of each; lower n_components."
                 )
-        Z = np.empty((X.shape[0], k), dtype=X.dtype)
         reducers = []
         for m, (a, b) in enumerate(bounds):
-            idx = np.flatnonzero(modality == m)
             reducer = self._make_reducer()
-            Zm = np.asarray(reducer.fit_transform(X[idx, a:b]))
-            _check_width(Zm, k, m)
-            Z[idx] = Zm
+            reducer.fit(X[observed[:, m], a:b])
             reducers.append(reducer)
         self.modality_dims_ = dims
         self.reducers_ = reducers
+        return self._stack(X, observed)
+
+    def _stack(self, X, observed):
+        """Mean of the reduced blocks of every row."""
+        Z = np.zeros((X.shape[0], self.n_components), dtype=X.dtype)
+        for m, (a, b) in enumerate(_block_bounds(self.modality_dims_)):
+            idx = np.flatnonzero(observed[:, m])
+            if idx.size:
+                Zm = np.asarray(self.reducers_[m].transform(X[idx, a:b]))
+                _check_width(Zm, self.n_components, m)
+                Z[idx] += Zm
+        counts = observed.sum(axis=1)
+        if np.any(counts > 1):
+            Z /= counts[:, None].astype(Z.dtype)
         return Z
 
     def transform(self, X):
-        """Reduce each row with the reducer of its modality.
+        """Reduce each row with the reducer of its modality (mean over several).
 
         Parameters
         ----------
         X : array-like of shape (n_samples, sum(modality_dims_))
             Packed mixed-modal data; any subset of the modalities may be
-            present.
+            present, and rows may observe several modalities.
 
         Returns
         -------
@@ -192,15 +212,7 @@ class ModalityStacker(TransformerMixin, BaseEstimator):
             self, X, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan",
             reset=False,
         )
-        modality = check_mixed_modal(X, self.modality_dims_)
-        Z = np.empty((X.shape[0], self.n_components), dtype=X.dtype)
-        for m, (a, b) in enumerate(_block_bounds(self.modality_dims_)):
-            idx = np.flatnonzero(modality == m)
-            if idx.size:
-                Zm = np.asarray(self.reducers_[m].transform(X[idx, a:b]))
-                _check_width(Zm, self.n_components, m)
-                Z[idx] = Zm
-        return Z
+        return self._stack(X, observed_blocks(X, self.modality_dims_))
 
     def get_feature_names_out(self, input_features=None):
         """Output feature names ``stack0, stack1, ...``.
