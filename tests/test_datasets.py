@@ -320,3 +320,44 @@ def test_real_wikipedia_split_reproducible_and_proportions():
     np.testing.assert_array_equal(a.modality, b.modality)
     np.testing.assert_array_equal(np.isnan(a.data), np.isnan(b.data))
     assert not np.array_equal(a.modality, load_wikipedia(**{**kw, "random_state": 2}).modality)
+
+
+# ------------------------------------------------------------------ protocols
+def test_loader_protocols_on_fake_file(tmp_path):
+    from skdm2c import observed_blocks
+    from skdm2c.datasets import load_cub10
+
+    arrays = _write_fake(tmp_path, "cub10")
+    unpaired = load_cub10(data_home=tmp_path, random_state=3)
+    zero = load_cub10(data_home=tmp_path, random_state=3, protocol="incomplete",
+                      paired_fraction=0.0)
+    np.testing.assert_array_equal(zero.data, unpaired.data)
+    assert unpaired.protocol == "unpaired" and zero.protocol == "incomplete"
+    inc = load_dataset("cub10", data_home=tmp_path, protocol="incomplete", paired_fraction=0.5)
+    assert (inc.modality == -1).sum() == N_FAKE // 2 and inc.data.shape[0] == N_FAKE
+    np.testing.assert_array_equal(observed_blocks(inc.data, inc.modality_dims), inc.observed)
+    al = load_cub10(data_home=tmp_path, protocol="aligned", paired_fraction=0.25)
+    n_aligned = 3
+    assert al.data.shape[0] == n_aligned + 2 * (N_FAKE - n_aligned)
+    np.testing.assert_array_equal(al.target, arrays["y"][al.instance])
+    np.testing.assert_array_equal(observed_blocks(al.data, al.modality_dims), al.observed)
+    assert len(al.views) == 2 and al.views[0].shape[0] == N_FAKE
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"protocol": "paired"}, ValueError, "protocol must be one of"),
+        ({"protocol": None}, ValueError, "protocol must be one of"),
+        ({"paired_fraction": 2.0}, ValueError, "paired_fraction must lie in"),
+        ({"paired_fraction": "0.5"}, TypeError, "paired_fraction must be a number"),
+        ({"protocol": "aligned", "proportions": (0.5, 0.5)}, ValueError, "proportions is not used"),
+        ({"protocol": "incomplete", "return_paired": True}, ValueError, "return_paired=True"),
+    ],
+)
+def test_loader_protocol_errors_before_reading(tmp_path, kwargs, error, match):
+    # no file in tmp_path: the parameters are checked before the file is looked for
+    with pytest.raises(error, match=match):
+        load_dataset("cub10", data_home=tmp_path, **kwargs)
+    with pytest.raises(error, match=match):
+        load_wikipedia(data_home=tmp_path, **kwargs)

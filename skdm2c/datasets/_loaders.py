@@ -14,12 +14,16 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ._mixed import make_mixed_modal
+from ._protocols import _check_fraction, make_incomplete, make_partially_aligned
 
 __all__ = [
     "DATASETS", "get_data_home", "load_dataset", "load_wikipedia", "load_cub10",
     "load_uci_mfeat", "load_scene15", "load_landuse21", "load_bbcsport", "load_3sources",
-    "load_reuters1200",
+    "load_reuters1200", "PROTOCOLS",
 ]
+
+#: The values of the loaders' ``protocol`` parameter.
+PROTOCOLS = ("unpaired", "incomplete", "aligned")
 
 # File name and expected sha256 of every set (copied from its PROVENANCE.md).
 _FILES = {
@@ -182,8 +186,26 @@ def _select(view_names, views):
     return picked
 
 
-def _finish(name, path, views, names, y, *, proportions, random_state, return_paired, **extra):
+def _check_protocol(protocol, paired_fraction, proportions, return_paired):
+    if not isinstance(protocol, str) or protocol not in PROTOCOLS:
+        raise ValueError(f"protocol must be one of {PROTOCOLS}; got {protocol!r}.")
+    _check_fraction(paired_fraction, "paired_fraction")
+    if return_paired and protocol != "unpaired":
+        raise ValueError(
+            f"return_paired=True keeps every view of every instance; it cannot be "
+            f"combined with protocol={protocol!r}."
+        )
+    if protocol == "aligned" and proportions is not None:
+        raise ValueError(
+            "proportions is not used by protocol='aligned' (every instance is kept "
+            "in every modality); leave it None."
+        )
+
+
+def _finish(name, path, views, names, y, *, proportions, random_state, return_paired,
+            protocol="unpaired", paired_fraction=0.5, **extra):
     """Build the common Bunch from paired views."""
+    _check_protocol(protocol, paired_fraction, proportions, return_paired)
     n = {v.shape[0] for v in views} | {y.shape[0]}
     if len(n) != 1:
         raise ValueError(
@@ -195,11 +217,28 @@ def _finish(name, path, views, names, y, *, proportions, random_state, return_pa
             data=np.hstack(views), target=y, modality=None, modality_names=tuple(names),
             modality_dims=tuple(v.shape[1] for v in views),
         )
-    else:
+    elif protocol == "unpaired":
         bunch = make_mixed_modal(
             views, y, proportions=proportions, names=names, random_state=random_state
         )
         del bunch["index"]
+    elif protocol == "incomplete":
+        bunch = make_incomplete(
+            views, y, paired_fraction=paired_fraction, proportions=proportions,
+            names=names, random_state=random_state,
+        )
+        del bunch["index"]
+    else:
+        bunch = make_partially_aligned(
+            views, y, aligned_fraction=paired_fraction, names=names,
+            random_state=random_state,
+        )
+        # row positions of instance splits (train_index / test_index) follow the rows
+        row_of = bunch.instance
+        for key in ("train_index", "test_index"):
+            if key in extra:
+                extra[key] = np.flatnonzero(np.isin(row_of, extra[key]))
+    bunch.protocol = protocol
     bunch.views = list(views)
     bunch.update(extra)
     bunch.DESCR = _descr(name, path)
@@ -211,12 +250,28 @@ _PARAMS = """
     data_home : str or path-like, default=None
         Folder holding ``<name>/<file>.npz``; see :func:`get_data_home`.{own}
     proportions : array-like of shape (n_modalities,), default=None
-        Fraction of instances kept in each modality (exact up to rounding);
-        equal by default.
+        Fraction of the single-modality instances kept in each modality
+        (exact up to rounding); equal by default.  Not used by
+        ``protocol="aligned"``.
     random_state : int, RandomState instance or None, default=0
         Seed of the modality assignment.
     return_paired : bool, default=False
-        If True, keep all views of every instance (no mixing).
+        If True, keep all views of every instance (no mixing); only with
+        ``protocol="unpaired"``.
+    protocol : {{"unpaired", "incomplete", "aligned"}}, default="unpaired"
+        ``"unpaired"``: every instance in one modality
+        (:func:`~skdm2c.datasets.make_mixed_modal`, the DM2C setting);
+        ``"incomplete"``: ``paired_fraction`` of the instances in every
+        modality, the rest in one
+        (:func:`~skdm2c.datasets.make_incomplete`, COMPLETER / DCP missing
+        rate ``1 - paired_fraction`` for 2 views); ``"aligned"``: every
+        instance in every modality, ``paired_fraction`` of them as one aligned
+        row and the others as one row per modality
+        (:func:`~skdm2c.datasets.make_partially_aligned`, PVC / SURE aligned
+        ratio).
+    paired_fraction : float in [0, 1], default=0.5
+        Fraction of paired (``"incomplete"``) or aligned (``"aligned"``)
+        instances; not used by ``protocol="unpaired"``.
     check_hash : bool, default=False
         If True, verify the sha256 of the file first."""
 
@@ -232,8 +287,14 @@ _DOC = """Load {title} as mixed-modal data.
     data : :class:`~sklearn.utils.Bunch`
         ``data`` (packed mixed-modal array: row ``i`` is instance ``i``, kept
         in modality ``modality[i]``, NaN in the other blocks; with
-        ``return_paired=True`` the views side by side and ``modality=None``),
-        ``target`` (int labels 0..K-1), ``modality``, ``modality_names``,
+        ``return_paired=True`` the views side by side and ``modality=None``;
+        with ``protocol="incomplete"`` the paired rows observe every block and
+        have ``modality`` -1, see ``observed``; with ``protocol="aligned"``
+        the rows are shuffled, see ``instance``), ``target`` (int labels
+        0..K-1, one per row), ``modality``, ``observed`` and
+        ``paired_fraction`` (``"incomplete"``), ``observed``, ``instance``
+        and ``aligned_fraction`` (``"aligned"``), ``protocol``,
+        ``modality_names``,
         ``modality_dims``, ``views`` (the paired per-modality arrays, in block
         order), ``DESCR`` (description and provenance), ``filename``{extra}.
 
@@ -241,7 +302,9 @@ _DOC = """Load {title} as mixed-modal data.
     ------
     FileNotFoundError
         If the file is not in ``<data_home>/{name}/``; the message lists the
-        paths looked in and how to obtain the data.
+        paths looked in and how to obtain the data.  (``protocol``,
+        ``paired_fraction``, ``proportions`` and ``return_paired`` are checked
+        first.)
     OSError
         If ``check_hash=True`` and the sha256 of the file differs.
     ValueError
@@ -262,7 +325,9 @@ def _doc(name, title, own, extra, example):
 
 
 def load_wikipedia(*, data_home=None, text_features="lda", subset="train", proportions=None,
-                   random_state=0, return_paired=False, check_hash=False):
+                   random_state=0, return_paired=False, check_hash=False,
+                   protocol="unpaired", paired_fraction=0.5):
+    _check_protocol(protocol, paired_fraction, proportions, return_paired)
     if text_features not in ("lda", "tfidf"):
         raise ValueError(f"text_features must be 'lda' or 'tfidf'; got {text_features!r}.")
     if subset not in ("train", "test", "all"):
@@ -280,6 +345,7 @@ def load_wikipedia(*, data_home=None, text_features="lda", subset="train", propo
     return _finish(
         "wikipedia", path, [cat("img"), cat(txt)], ("image", "text"), cat("y"),
         proportions=proportions, random_state=random_state, return_paired=return_paired,
+        protocol=protocol, paired_fraction=paired_fraction,
         train_index=np.arange(n_train),
         test_index=np.arange(n_train, n_all) if "test" in parts else np.arange(0),
         class_names=arrays["class_names"], img_id=cat("img_id"), txt_id=cat("txt_id"),
@@ -297,7 +363,8 @@ load_wikipedia.__doc__ = _doc(
         modality assignment over all of them.""",
     extra=""", ``train_index`` /
         ``test_index`` (rows of the train / test documents; empty when that
-        part is not loaded), ``class_names``, ``img_id`` / ``txt_id`` (ids of
+        part is not loaded; with ``protocol="aligned"`` the rows of those
+        documents' instances), ``class_names``, ``img_id`` / ``txt_id`` (ids of
         the split lists) and ``subset``""",
     example="""
     >>> wiki = load_wikipedia(subset="all")  # doctest: +SKIP
@@ -310,14 +377,17 @@ load_wikipedia.__doc__ = _doc(
 
 def _multiview_loader(name, keys, names, class_names=None):
     def loader(*, data_home=None, views=None, proportions=None, random_state=0,
-               return_paired=False, check_hash=False):
+               return_paired=False, check_hash=False, protocol="unpaired",
+               paired_fraction=0.5):
+        _check_protocol(protocol, paired_fraction, proportions, return_paired)
         picked = _select(list(names), views)
         arrays, path = _read(name, data_home, check_hash, list(keys) + ["y"])
         extra = {} if class_names is None else {"class_names": np.asarray(class_names)}
         return _finish(
             name, path, [arrays[keys[i]] for i in picked], [names[i] for i in picked],
             arrays["y"], proportions=proportions, random_state=random_state,
-            return_paired=return_paired, **extra,
+            return_paired=return_paired, protocol=protocol,
+            paired_fraction=paired_fraction, **extra,
         )
 
     loader.__name__ = loader.__qualname__ = f"load_{name}"
@@ -369,7 +439,7 @@ def load_dataset(name, **kwargs):
         One of :data:`DATASETS` (case-insensitive; ``-`` is read as ``_``).
     **kwargs : dict
         Passed to the loader, e.g. ``data_home``, ``proportions``,
-        ``random_state``.
+        ``random_state``, ``protocol``, ``paired_fraction``.
 
     Returns
     -------
@@ -391,6 +461,9 @@ def load_dataset(name, **kwargs):
     >>> cub = load_dataset("cub10", proportions=(0.5, 0.5))  # doctest: +SKIP
     >>> cub.data.shape  # doctest: +SKIP
     (600, 1324)
+    >>> cub = load_dataset("cub10", protocol="incomplete", paired_fraction=0.3)  # doctest: +SKIP
+    >>> int(cub.observed.all(axis=1).sum())  # doctest: +SKIP
+    180
     """
     key = str(name).lower().replace("-", "_")
     if key not in _LOADERS:

@@ -64,6 +64,47 @@ def _draw_assignment(n, proportions, random_state):
     return rng.permutation(np.repeat(np.arange(len(counts)), counts))
 
 
+def _parse_views(views, y, names, what):
+    """Validate paired views; return ``(arrays, names, dims, y)``."""
+    if isinstance(views, dict):
+        if names is None:
+            names = [str(k) for k in views]
+        arrays = list(views.values())
+    elif isinstance(views, (list, tuple)):
+        arrays = list(views)
+    else:
+        raise TypeError(
+            "views must be a list or dict of 2-D arrays (one per modality); "
+            f"got {type(views).__name__}."
+        )
+    if not arrays:
+        raise ValueError(f"{what} needs at least one view.")
+    arrays = [_as_view(a, i) for i, a in enumerate(arrays)]
+    n_modalities = len(arrays)
+    n_rows = {a.shape[0] for a in arrays}
+    if len(n_rows) != 1:
+        raise ValueError(
+            "Paired views must have the same number of rows; got "
+            f"{[a.shape[0] for a in arrays]}."
+        )
+    n = n_rows.pop()
+    if names is None:
+        names = [f"modality{i}" for i in range(n_modalities)]
+    names = tuple(str(s) for s in names)
+    if len(names) != n_modalities:
+        raise ValueError(f"Got {len(names)} names for {n_modalities} views.")
+    if len(set(names)) != len(names):
+        raise ValueError(f"Modality names must be unique; got {names}.")
+    dims = _check_dims([a.shape[1] for a in arrays])
+
+    if y is not None:
+        y = np.asarray(y)
+        if y.ndim != 1 or y.shape[0] != n:
+            raise ValueError(f"y must have shape ({n},) to match the views; got {y.shape}.")
+
+    return arrays, names, dims, y
+
+
 def make_mixed_modal(
     views, y=None, *, proportions=None, assignment=None, names=None, random_state=None
 ):
@@ -143,41 +184,9 @@ def make_mixed_modal(
     >>> np.bincount(mixed.modality)
     array([3, 1])
     """
-    if isinstance(views, dict):
-        if names is None:
-            names = [str(k) for k in views]
-        arrays = list(views.values())
-    elif isinstance(views, (list, tuple)):
-        arrays = list(views)
-    else:
-        raise TypeError(
-            "views must be a list or dict of 2-D arrays (one per modality); "
-            f"got {type(views).__name__}."
-        )
-    if not arrays:
-        raise ValueError("make_mixed_modal needs at least one view.")
-    arrays = [_as_view(a, i) for i, a in enumerate(arrays)]
+    arrays, names, dims, y = _parse_views(views, y, names, "make_mixed_modal")
     n_modalities = len(arrays)
-    n_rows = {a.shape[0] for a in arrays}
-    if len(n_rows) != 1:
-        raise ValueError(
-            "Paired views must have the same number of rows; got "
-            f"{[a.shape[0] for a in arrays]}."
-        )
-    n = n_rows.pop()
-    if names is None:
-        names = [f"modality{i}" for i in range(n_modalities)]
-    names = tuple(str(s) for s in names)
-    if len(names) != n_modalities:
-        raise ValueError(f"Got {len(names)} names for {n_modalities} views.")
-    if len(set(names)) != len(names):
-        raise ValueError(f"Modality names must be unique; got {names}.")
-    dims = _check_dims([a.shape[1] for a in arrays])
-
-    if y is not None:
-        y = np.asarray(y)
-        if y.ndim != 1 or y.shape[0] != n:
-            raise ValueError(f"y must have shape ({n},) to match the views; got {y.shape}.")
+    n = arrays[0].shape[0]
 
     if assignment is not None:
         if proportions is not None:
