@@ -22,7 +22,8 @@ def _stable_code_fingerprint(monkeypatch):
 
 def _cli(tmp_path, *extra):
     # one thread: torch/OpenMP spin-waiting on a busy 2-core machine is 10x slower
-    return main(["--quick", "--seeds", "2", "--methods", "dm2c", "kmeans", "--n-jobs", "1",
+    return main(["--quick", "--datasets", "synthetic", "--seeds", "2", "--methods", "dm2c",
+                 "kmeans", "--n-jobs", "1",
                  "--threads", "1",
                  "--map", "pca", "--cache-dir", str(tmp_path / "cache"),
                  "--out", str(tmp_path / "out"), *extra])
@@ -76,14 +77,15 @@ def test_cli_quick_writes_outputs_and_resumes(tmp_path, capsys):
     assert len(list((tmp_path / "cache").rglob("*.json"))) == 4
 
     # --no-cache refits
-    main(["--quick", "--seeds", "1", "--methods", "kmeans", "--n-jobs", "1", "--threads", "1",
-          "--map", "none",
+    main(["--quick", "--datasets", "synthetic", "--seeds", "1", "--methods", "kmeans",
+          "--n-jobs", "1", "--threads", "1", "--map", "none",
           "--cache-dir", str(tmp_path / "cache"), "--no-cache"])
     assert "0 run(s) cached, 1 to run" in capsys.readouterr().err
 
 
 def test_cli_parallel(tmp_path, capsys):
-    main(["--quick", "--seeds", "2", "--methods", "kmeans", "--n-jobs", "2", "--map", "none",
+    main(["--quick", "--datasets", "synthetic", "--seeds", "2", "--methods", "kmeans",
+          "--n-jobs", "2", "--map", "none",
           "--cache-dir", str(tmp_path / "cache")])
     err = capsys.readouterr().err
     assert "2 to run on 2 process(es) x" in err
@@ -173,8 +175,8 @@ def test_per_modality_diagnostics():
 
 
 def test_registry_defaults_and_hash():
-    assert list(METHODS) == ["dm2c", "kmeans", "dkm", "dcn", "idec", "imsat", "dm2c-paper",
-                             "dm2c-noadv"]
+    assert list(METHODS) == ["dm2c", "linear", "kmeans", "dkm", "dcn", "idec", "imsat",
+                             "dm2c-paper", "dm2c-noadv"]
     est = make_estimator("idec", 4, 0, 8, modality_dims=(20, 10))
     assert est.named_steps["stack"].n_components == 8
     assert est.named_steps["model"].n_clusters == 4
@@ -248,7 +250,7 @@ def test_dm2c_paper_method_uses_the_published_schedule():
         assert est.get_params()[name] == value
     from skdm2c.benchmark._methods import DEFAULT_METHODS
 
-    assert DEFAULT_METHODS == ("dm2c", "kmeans", "dkm", "dcn", "idec", "imsat")
+    assert DEFAULT_METHODS == ("dm2c", "linear", "kmeans", "dkm", "dcn", "idec", "imsat")
     ablation = make_estimator("dm2c-noadv", 4, 0, 8, modality_dims=(5, 3))
     default = make_estimator("dm2c", 4, 0, 8, modality_dims=(5, 3))
     assert ablation.lambda_adv == 0.0 and default.lambda_adv > 0
@@ -279,25 +281,6 @@ def test_reference_points_on_cub10():
     assert ref["single_acc"][0] > 0.6 and ref["single_acc"][1] > 0.45
     assert 0.55 < ref["aligned_acc"] < 0.75
     assert ref["random_acc"] < ref["aligned_acc"] - 0.1
-
-
-def test_count_data_preprocessing_is_row_wise():
-    from sklearn.utils import Bunch
-
-    from skdm2c import pack_modalities
-
-    counts_a = np.array([[0.0, 3.0, 4.0], [0.0, 0.0, 0.0]])
-    counts_b = np.array([[1.0, 1.0]])
-    packed = pack_modalities(counts_a, counts_b)
-    bunch = Bunch(data=packed.X, modality_dims=(3, 2), target=np.arange(3))
-    out = _runner._preprocess(bunch, "log1p-l2")
-    a = np.log1p([0.0, 3.0, 4.0])
-    np.testing.assert_allclose(out.data[0, :3], a / np.linalg.norm(a))
-    np.testing.assert_array_equal(out.data[1, :3], 0.0)  # an all-zero row stays zero
-    np.testing.assert_allclose(out.data[2, 3:], [2 ** -0.5, 2 ** -0.5])
-    assert np.isnan(out.data[0, 3:]).all() and np.isnan(out.data[2, :3]).all()
-    assert bunch.data is packed.X and np.nanmax(bunch.data) == 4.0  # input untouched
-    assert set(_runner.DATASET_PREP) == {"bbcsport", "3sources"}
 
 
 def test_summary_marks_dm2c_only_where_it_beats_every_other_method():

@@ -13,10 +13,23 @@ the common PCA width are set.
   joint epochs); not in the default method list.
 * ``dm2c-noadv`` is the ablation ``lambda_adv=0`` (autoencoders and cycle
   losses only: the generators never see a critic); not in the default list.
+* ``linear`` is :class:`skdm2c.PairedCCAClustering`, the linear reference
+  for partially paired data (PCA per modality, CCA on the multi-block rows,
+  k-means on the mean of a row's projected blocks; PCA stacking without
+  pairs).
 * Every other method follows the DM2C paper's protocol for single-modality
-  clusterers: ``Pipeline([("stack", ModalityStacker(n_components)),
-  (step, model)])`` -- each modality is reduced by its own PCA to the common
-  width ``n_components`` and all rows are clustered together.
+  clusterers: ``Pipeline([("prep", ...), ("stack",
+  ModalityStacker(n_components)), (step, model)])`` -- each modality is
+  reduced by its own PCA to the common width ``n_components`` and all rows
+  are clustered together.
+
+**Fair input.**  Every method sees the same preprocessed features:
+:func:`fair_preprocessor` (``ModalityPreprocessor(method="auto")``:
+per-modality standardisation of dense features, a log1p / L2 / SVD path for
+sparse term counts, chosen without labels) is the first step of every
+pipeline, and DM2C applies the same preprocessing inside ``fit`` by default.
+It is fitted on the rows the method is fitted on.  :data:`METHOD_INPUTS`
+states each method's input in words (written into ``results.md``).
 
 ``quick=True`` swaps in tiny networks and a couple of epochs; it exists only
 for smoke tests of the benchmark machinery, never for reported numbers.
@@ -33,7 +46,8 @@ import json
 
 import numpy as np
 
-__all__ = ["METHODS", "DEFAULT_METHODS", "make_estimator", "stack_width", "params_hash"]
+__all__ = ["METHODS", "DEFAULT_METHODS", "fair_preprocessor", "make_estimator",
+           "method_available", "method_input", "stack_width", "params_hash"]
 
 #: Largest common width of the stacked baselines (ModalityStacker's default).
 MAX_STACK_WIDTH = 32
@@ -42,17 +56,61 @@ MAX_STACK_WIDTH = 32
 _QUICK_NET = (32, 32)
 
 
-def _stack(n_components, modality_dims):
+def fair_preprocessor(modality_dims=None):
+    """The per-modality preprocessing every method gets (unfitted).
+
+    ``modality_dims`` (the packed layout, not a hyper-parameter) is passed on
+    where the preprocessor takes it.
+
+    THE single place that decides the benchmark's common input:
+    ``skdm2c.preprocessing.ModalityPreprocessor(method="auto")``, the
+    preprocessing DM2CClustering applies inside ``fit``.  Where that class is
+    not available (an older skdm2c), a :class:`~sklearn.preprocessing.
+    StandardScaler`, which ignores NaN and so standardises every feature of a
+    modality over that modality's rows only -- what DM2C's ``standardize=True``
+    did.  :data:`PREPROCESSING` names the one in use.
+    """
+    try:
+        from skdm2c.preprocessing import ModalityPreprocessor
+    except ImportError:
+        from sklearn.preprocessing import StandardScaler
+
+        return StandardScaler()
+    dims = None if modality_dims is None else tuple(int(d) for d in modality_dims)
+    return ModalityPreprocessor(method="auto", modality_dims=dims)
+
+
+def preprocessing_label():
+    """Words for the common preprocessing of :func:`fair_preprocessor`."""
+    prep = fair_preprocessor()
+    if type(prep).__name__ == "StandardScaler":
+        return ("StandardScaler (every feature standardised over the rows that observe it, "
+                "i.e. per modality)")
+    return 'ModalityPreprocessor(method="auto") (per-modality, chosen without labels)'
+
+
+def _stack(n_components):
     from skdm2c.baselines import ModalityStacker
 
-    dims = None if modality_dims is None else tuple(int(d) for d in modality_dims)
-    return ModalityStacker(n_components=n_components, modality_dims=dims)
+    # the block widths are inferred from the preprocessed data: a count path
+    # may change a block's width
+    return ModalityStacker(n_components=n_components)
 
 
 def _pipeline(step, model, n_components, modality_dims):
     from sklearn.pipeline import Pipeline
 
-    return Pipeline([("stack", _stack(n_components, modality_dims)), (step, model)])
+    return Pipeline([("prep", fair_preprocessor(modality_dims)), ("stack", _stack(n_components)),
+                     (step, model)])
+
+
+def _linear(n_clusters, random_state, n_components, *, modality_dims=None, quick=False):
+    from sklearn.pipeline import Pipeline
+
+    from skdm2c import PairedCCAClustering
+
+    model = PairedCCAClustering(n_clusters=n_clusters, random_state=random_state)
+    return Pipeline([("prep", fair_preprocessor(modality_dims)), ("model", model)])
 
 
 def _dm2c(n_clusters, random_state, n_components, *, modality_dims=None, quick=False):
@@ -129,6 +187,7 @@ def _imsat(n_clusters, random_state, n_components, *, modality_dims=None, quick=
 #: name -> (factory, display label); the order is the default order of tables.
 METHODS = {
     "dm2c": (_dm2c, "DM2C"),
+    "linear": (_linear, "Linear CCA reference"),
     "kmeans": (_kmeans, "k-means"),
     "dkm": (_dkm, "DKM"),
     "dcn": (_dcn, "DCN"),
@@ -143,8 +202,34 @@ METHODS = {
 DEFAULT_METHODS = tuple(m for m in METHODS if m not in ("dm2c-paper", "dm2c-noadv"))
 
 #: Rough relative cost, used to start the slowest runs first.
-COST = {"dm2c-paper": 6, "idec": 5, "dcn": 4, "dkm": 4, "imsat": 2, "dm2c": 2, "dm2c-noadv": 2,
+COST = {"linear": 0, "dm2c-paper": 6, "idec": 5, "dcn": 4, "dkm": 4, "imsat": 2, "dm2c": 2,
+        "dm2c-noadv": 2,
         "kmeans": 0}
+
+
+#: The input of each method, after the common preprocessing (results.md).
+METHOD_INPUTS = {
+    "dm2c": "the packed rows; the preprocessing is applied inside fit",
+    "dm2c-paper": "as DM2C",
+    "dm2c-noadv": "as DM2C",
+    "linear": "the packed rows (PCA per modality, CCA on the multi-block rows inside fit)",
+}
+_STACKED_INPUT = ("ModalityStacker: each modality's PCA to the common width, all rows stacked "
+                  "(a multi-block row as the stacker combines its blocks)")
+
+
+def method_input(name):
+    """What method ``name`` is given after the common preprocessing."""
+    return METHOD_INPUTS.get(name, _STACKED_INPUT)
+
+
+def method_available(name):
+    """``None`` when method ``name`` can be built here, else the reason (a string)."""
+    try:
+        make_estimator(name, 2, 0, 2, modality_dims=(2, 2))
+    except (ImportError, AttributeError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
 
 
 def method_label(name):

@@ -31,16 +31,23 @@ N_RANDOM_PAIRINGS = 20
 
 
 def reference_scores(dataset, seed, data_home=None):
-    """Reference ACC / NMI of one data set and seed (training rows).
+    """Reference ACC / NMI of one data set and seed.
 
-    :func:`skdm2c.metrics.alignment_reference` on the benchmark's training
-    rows of ``dataset`` for ``seed``, with ``random_state=seed``.
+    :func:`skdm2c.metrics.alignment_reference` with ``random_state=seed`` on
+    the benchmark's training rows of ``dataset`` for ``seed`` (the unpaired
+    protocol); for a specification with a protocol (``cub10:incomplete=0.3``)
+    on ALL rows of the same data without pairs (the unpaired assignment of
+    ``seed``): the reference lines of the paired-fraction sweep at fraction 0.
     """
     from skdm2c.metrics import alignment_reference
 
     from ._runner import load_benchmark_data
+    from ._specs import UNPAIRED, parse_spec
 
-    bunch, train, _ = load_benchmark_data(dataset, seed, data_home)
+    spec = parse_spec(dataset)
+    bunch, train, test = load_benchmark_data(spec.with_protocol(UNPAIRED), seed, data_home)
+    if spec.all_rows:
+        train = np.sort(np.concatenate([train, test]))
     return alignment_reference(
         np.asarray(bunch.target)[train], np.asarray(bunch.data)[train],
         modality_dims=tuple(bunch.modality_dims), n_clusters=int(len(np.unique(bunch.target))),

@@ -22,7 +22,8 @@ LOWER_IS_BETTER = ("fit_time_s", "peak_mem_mb")
 COLUMN_LABELS = {"fit_time_s": "fit time (s)", "peak_mem_mb": "peak mem (MB)"}
 
 CSV_COLUMNS = (
-    ["dataset", "method", "seed", "n_train", "n_test", "n_clusters", "stack_width"]
+    ["dataset", "method", "seed", "n_train", "n_test", "n_clusters", "stack_width",
+     "protocol", "paired_fraction", "n_paired_rows"]
     + [f"train_{m}" for m in METRIC_LABELS] + [f"test_{m}" for m in METRIC_LABELS]
     + ["train_acc_by_modality", "train_nmi_by_modality", "train_modality_nmi"]
     + ["fit_time_s", "peak_mem_mb", "mem_method", "n_threads", "quick", "error", "key"]
@@ -183,17 +184,28 @@ def markdown_report(runs, *, decimals=4, heading_level=3):
     for dataset, s in summary.groupby("dataset", sort=False):
         r = runs[runs["dataset"] == dataset]
         seeds = sorted(int(v) for v in r["seed"].unique())
-        parts.append(
-            f"{h} {dataset}\n\n"
-            f"{int(r['n_train'].iloc[0])} training rows, {int(r['n_test'].iloc[0])} held-out "
-            f"rows, {int(r['n_clusters'].iloc[0])} clusters, seeds {seeds}; stacked baselines "
-            f"use PCA width {int(r['stack_width'].iloc[0])}. Mean ± std over seeds, best per "
-            "column in bold.\n\n"
-            "Training rows (`labels_`):\n\n"
-            + markdown_table(s, train_cols, labels=labels, decimals=decimals)
-            + "\n\nHeld-out rows (`predict`):\n\n"
-            + markdown_table(s, test_cols, labels=labels, decimals=decimals) + "\n"
-        )
+        n_test = int(r["n_test"].iloc[0])
+        if n_test:
+            parts.append(
+                f"{h} {dataset}\n\n"
+                f"{int(r['n_train'].iloc[0])} training rows, {n_test} held-out "
+                f"rows, {int(r['n_clusters'].iloc[0])} clusters, seeds {seeds}; stacked "
+                f"baselines use PCA width {int(r['stack_width'].iloc[0])}. Mean ± std over "
+                "seeds, best per column in bold.\n\n"
+                "Training rows (`labels_`):\n\n"
+                + markdown_table(s, train_cols, labels=labels, decimals=decimals)
+                + "\n\nHeld-out rows (`predict`):\n\n"
+                + markdown_table(s, test_cols, labels=labels, decimals=decimals) + "\n"
+            )
+        else:
+            parts.append(
+                f"{h} {dataset}\n\n"
+                f"All {int(r['n_train'].iloc[0])} rows fitted and scored (`labels_`; no "
+                f"held-out rows), {int(r['n_clusters'].iloc[0])} clusters, seeds {seeds}; "
+                f"stacked baselines use PCA width {int(r['stack_width'].iloc[0])}. Mean ± std "
+                "over seeds, best per column in bold.\n\n"
+                + markdown_table(s, train_cols, labels=labels, decimals=decimals) + "\n"
+            )
         table = _modality_table(r, decimals)
         if table is not None:
             parts[-1] += (

@@ -1,17 +1,27 @@
 """Run methods x datasets x seeds in parallel, with a per-run JSON cache.
 
-One *run* is (dataset, method, seed).  For a seed, every method sees the same
-data: the loader's mixed-modal assignment (which modality each instance
-keeps) is drawn with ``random_state=seed`` and the train/held-out split is
-the dataset's own split when it defines one (``train_index``/``test_index``,
-e.g. Wikipedia 2173/693), else a stratified 75/25 split seeded by ``seed``.
-A method is fitted on the training rows only; the five metrics are computed
-on the training rows (``labels_``) and on the held-out rows (``predict``).
-Raw term counts (``bbcsport``, ``3sources``; :data:`DATASET_PREP`) are
-turned into ``log(1 + count)`` with every row scaled to unit L2 norm within
-its modality's block, the usual sublinear-tf weighting of documents; it is
-row-wise, so nothing is fitted and no held-out row influences a training
-row.
+One *run* is (data-set specification, method, seed); see
+:mod:`skdm2c.benchmark._specs` for the specifications (``cub10``,
+``cub10:incomplete=0.3``, ``cub10:aligned=0.5``, ``scene15[view1,view2]``).
+For a seed, every method sees the same data.
+
+* Unpaired protocol (a bare name): the loader's mixed-modal assignment
+  (which modality each instance keeps) is drawn with ``random_state=seed``
+  and the train/held-out split is the data set's own split when it defines
+  one (``train_index``/``test_index``, e.g. Wikipedia 2173/693), else a
+  stratified 75/25 split seeded by ``seed``.  A method is fitted on the
+  training rows only; the five metrics are computed on the training rows
+  (``labels_``) and on the held-out rows (``predict``).
+* Incomplete and aligned protocols: the paired views of the set are turned
+  into partially paired data by :func:`skdm2c.datasets.make_incomplete` /
+  :func:`skdm2c.datasets.make_partially_aligned` with ``random_state=seed``;
+  a method is fitted on ALL rows and scored on all rows (``labels_``); the
+  held-out columns are empty.
+
+No data set gets a preprocessing of its own here: every method sees the
+packed features as loaded and applies the same label-free per-modality
+preprocessing (:func:`skdm2c.benchmark._methods.fair_preprocessor`; DM2C
+inside ``fit``, every other method as the first Pipeline step).
 
 Measured per run: ``fit_time_s`` (wall clock of ``fit`` alone) and
 ``peak_mem_mb``, the growth of the worker's resident set size during
@@ -21,11 +31,12 @@ RSS before ``fit``; this counts every allocation (numpy, torch, Python).
 Where that reset is not possible ``getrusage`` max-RSS growth is used (a
 lower bound: 0 when the run stays below an earlier peak of the process).
 
-Finished runs are cached as one JSON file each, keyed by the data set, the
-method, the seed and a hash of the estimator's parameters, the data
-description and the source the method runs (the shared modules plus the
-method's own; see ``_code_fingerprint``): editing one method's code refits
-that method only, editing the shared training core refits everything.
+Finished runs are cached as one JSON file each, keyed by the data-set
+specification (protocol and fraction included), the method, the seed and a
+hash of the estimator's parameters, the data description and the source the
+method runs (the shared modules plus the method's own; see
+``_code_fingerprint``): editing one method's code refits that method only,
+editing the shared training core refits everything.
 """
 
 import gc
@@ -39,21 +50,20 @@ from pathlib import Path
 import numpy as np
 
 from ._methods import COST, make_estimator, params_hash, stack_width
+from ._specs import SYNTHETIC, UNPAIRED, parse_spec
 
-__all__ = ["load_benchmark_data", "run_benchmark", "run_one", "default_cache_dir"]
+__all__ = ["load_benchmark_data", "paired_views", "run_benchmark", "run_one", "default_cache_dir"]
 
 METRICS = ("acc", "ari", "nmi", "f_score", "purity")
 #: Bumped whenever the protocol of a run changes (invalidates the cache).
-PROTOCOL_VERSION = 2
-SYNTHETIC = "synthetic"
+#: 3: per-modality preprocessing for every method, no per-data-set preprocessing.
+PROTOCOL_VERSION = 3
 #: The embedded default data set: make_mixed_modal_blobs with these settings.
 SYNTHETIC_PARAMS = {"n_samples": 300, "n_clusters": 3}
 TEST_SIZE = 0.25
 #: Loader options per real data set (everything else: the loader's defaults).
 #: Wikipedia: all 2866 documents, so that its own 2173/693 split is used.
 DATASET_OPTIONS = {"wikipedia": {"subset": "all"}}
-#: Row-wise preprocessing per data set, applied for every method alike.
-DATASET_PREP = {"bbcsport": "log1p-l2", "3sources": "log1p-l2"}
 
 
 def default_cache_dir():
@@ -66,45 +76,93 @@ _DATA_CACHE = {}
 
 
 def load_benchmark_data(dataset, seed, data_home=None):
-    """Return ``(bunch, train_index, test_index)`` for one dataset and seed."""
-    key = (dataset, seed, None if data_home is None else str(data_home))
+    """Return ``(bunch, train_index, test_index)`` for one data-set specification and seed.
+
+    ``dataset`` is a specification string or :class:`DataSpec` (see
+    :mod:`skdm2c.benchmark._specs`).  Under the incomplete and aligned
+    protocols ``train_index`` holds every row and ``test_index`` is empty.
+    """
+    spec = parse_spec(dataset)
+    key = (spec.text, seed, None if data_home is None else str(data_home))
     if key in _DATA_CACHE:
         return _DATA_CACHE[key]
-    if dataset == SYNTHETIC:
-        from skdm2c.datasets import make_mixed_modal_blobs
-
-        bunch = make_mixed_modal_blobs(**SYNTHETIC_PARAMS, random_state=seed, return_bunch=True)
+    if spec.protocol == UNPAIRED:
+        bunch = _load_unpaired(spec, seed, data_home)
+        train, test = _split(bunch, seed)
     else:
-        from skdm2c.datasets import load_dataset
-
-        kw = dict(DATASET_OPTIONS.get(dataset, {}))
-        if data_home is not None:
-            kw["data_home"] = str(data_home)
-        bunch = load_dataset(dataset, random_state=seed, **kw)
-        if dataset in DATASET_PREP:
-            bunch = _preprocess(bunch, DATASET_PREP[dataset])
-    train, test = _split(bunch, seed)
+        bunch = _load_protocol(spec, seed, data_home)
+        train, test = np.arange(len(bunch.target)), np.arange(0)
     _DATA_CACHE.clear()  # keep one data set in memory per process
     _DATA_CACHE[key] = (bunch, train, test)
     return bunch, train, test
 
 
-def _preprocess(bunch, how):
-    """Row-wise ``how`` on each row's observed block (a copy of ``bunch``)."""
-    if how != "log1p-l2":
-        raise ValueError(f"unknown preprocessing {how!r}")
-    from sklearn.utils import Bunch
+def _loader_kwargs(spec, seed, data_home):
+    kw = dict(DATASET_OPTIONS.get(spec.name, {}), random_state=seed)
+    if spec.views is not None:
+        kw["views"] = list(spec.views)
+    if data_home is not None:
+        kw["data_home"] = str(data_home)
+    return kw
 
-    from skdm2c._modality import _block_bounds, row_modality
 
-    X = np.array(bunch.data, dtype=np.float64)
-    modality = row_modality(X, bunch.modality_dims)
-    for m, (start, stop) in enumerate(_block_bounds(bunch.modality_dims)):
-        rows = modality == m
-        values = np.log1p(X[rows, start:stop])
-        norms = np.linalg.norm(values, axis=1, keepdims=True)
-        X[rows, start:stop] = values / np.where(norms > 0, norms, 1.0)
-    return Bunch(**{**bunch, "data": X})
+def _load_unpaired(spec, seed, data_home):
+    if spec.name == SYNTHETIC:
+        from skdm2c.datasets import make_mixed_modal_blobs
+
+        return make_mixed_modal_blobs(**SYNTHETIC_PARAMS, random_state=seed, return_bunch=True)
+    from skdm2c.datasets import load_dataset
+
+    return load_dataset(spec.name, **_loader_kwargs(spec, seed, data_home))
+
+
+def paired_views(spec, seed, data_home=None):
+    """``(views, target, modality_names)``: the paired views behind a specification.
+
+    The synthetic set: the paired views of ``make_mixed_modal_blobs`` with the
+    benchmark's settings and ``random_state=seed`` (its ``views`` field, the
+    same instances the unpaired protocol draws its rows from).  A real set: the
+    loader's ``views`` (restricted to the specification's views).
+    """
+    bunch = _load_unpaired(parse_spec(spec).with_protocol(UNPAIRED), seed, data_home)
+    return list(bunch.views), np.asarray(bunch.target), tuple(bunch.modality_names)
+
+
+def _protocol_function(protocol):
+    import skdm2c.datasets as datasets
+
+    name = {"incomplete": "make_incomplete", "aligned": "make_partially_aligned"}[protocol]
+    try:
+        return getattr(datasets, name)
+    except AttributeError:
+        raise ImportError(
+            f"skdm2c.datasets.{name} is not available in this version of skdm2c; the "
+            f"'{protocol}' protocol of the benchmark needs it (issue 9, item 2).") from None
+
+
+def _load_protocol(spec, seed, data_home):
+    views, y, names = paired_views(spec, seed, data_home)
+    make = _protocol_function(spec.protocol)
+    if spec.protocol == "incomplete":
+        return make(views, y, paired_fraction=spec.fraction, names=names, random_state=seed)
+    return make(views, y, aligned_fraction=spec.fraction, names=names, random_state=seed)
+
+
+def observed_counts(bunch, rows):
+    """Number of ``rows`` that observe each modality (multi-block rows count for each)."""
+    observed = bunch.get("observed")
+    if observed is not None:
+        return [int(c) for c in np.asarray(observed, dtype=bool)[rows].sum(axis=0)]
+    modality = np.asarray(bunch.modality)[rows]
+    return [int(np.sum(modality == m)) for m in range(len(bunch.modality_dims))]
+
+
+def n_paired_rows(bunch, rows):
+    """Number of ``rows`` that observe more than one modality."""
+    observed = bunch.get("observed")
+    if observed is None:
+        return 0
+    return int((np.asarray(observed, dtype=bool)[rows].sum(axis=1) > 1).sum())
 
 
 def _split(bunch, seed):
@@ -192,9 +250,7 @@ def _labels(estimator):
 
 def _setup(spec):
     bunch, train, test = load_benchmark_data(spec["dataset"], spec["seed"], spec["data_home"])
-    modality = np.asarray(bunch.modality)
-    counts = [int(np.sum(modality[train] == m)) for m in range(len(bunch.modality_dims))]
-    width = stack_width(bunch.modality_dims, counts)
+    width = stack_width(bunch.modality_dims, observed_counts(bunch, train))
     est = make_estimator(spec["method"], _n_clusters(bunch), spec["seed"], width,
                          modality_dims=bunch.modality_dims, quick=spec["quick"])
     return bunch, train, test, width, est
@@ -206,12 +262,16 @@ def run_one(spec):
 
     _set_threads(spec["n_threads"])
     bunch, train, test, width, est = _setup(spec)
+    data = parse_spec(spec["dataset"])
     X, y = np.asarray(bunch.data), np.asarray(bunch.target)
     record = {
         "dataset": spec["dataset"], "method": spec["method"], "seed": spec["seed"],
         "n_train": int(len(train)), "n_test": int(len(test)),
         "n_clusters": _n_clusters(bunch), "stack_width": width,
+        "protocol": data.protocol, "paired_fraction": data.fraction,
+        "n_paired_rows": n_paired_rows(bunch, train),
     }
+    nan_scores = {m: float("nan") for m in METRICS}
     error, per_mod = "", {}
     try:
         with _PeakMemory() as mem:
@@ -221,11 +281,12 @@ def run_one(spec):
         train_scores = clustering_report(y[train], _labels(est))
         per_mod = _per_modality(y[train], _labels(est), np.asarray(bunch.modality)[train],
                                 bunch.modality_names)
-        test_scores = clustering_report(y[test], est.predict(X[test]))
+        test_scores = (clustering_report(y[test], est.predict(X[test])) if len(test)
+                       else nan_scores)
     except Exception as exc:  # a diverged or crashed run is reported, not fatal
         error = f"{type(exc).__name__}: {exc}"[:300]
         fit_time, mem = float("nan"), None
-        train_scores = test_scores = {m: float("nan") for m in METRICS}
+        train_scores = test_scores = nan_scores
     for m in METRICS:
         record[f"train_{m}"] = float(train_scores[m])
     for m in METRICS:
@@ -241,7 +302,10 @@ def run_one(spec):
         key=spec["key"],
     )
     if not error and spec["method"] == "dm2c" and spec.get("latent_path"):
-        _save_latent(est, X, y, bunch, train, test, spec["latent_path"])
+        try:
+            _save_latent(est, X, y, bunch, train, test, spec["latent_path"])
+        except Exception as exc:  # the scores stand; only the latent map is missing
+            record["error_latent"] = f"{type(exc).__name__}: {exc}"[:300]
     if spec.get("cache_path"):
         path = Path(spec["cache_path"])
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -256,7 +320,8 @@ def _per_modality(y, labels, modality, names):
 
     ``acc`` / ``nmi``: ACC and NMI of the rows of each modality alone (as
     ``"name=value name=value"``): how well the clustering groups each
-    modality.  ``modality_nmi``: NMI between the cluster labels and the
+    modality; multi-block rows (modality ``-1``) are reported as ``paired``.
+    ``modality_nmi``: NMI between the cluster labels and the
     modality ids -- high when every cluster holds one modality only (the
     modalities were clustered apart, nothing was grouped across them; 1 only
     with one cluster per modality), 0 when every cluster mixes the modalities
@@ -273,6 +338,10 @@ def _per_modality(y, labels, modality, names):
             continue
         acc.append(f"{name}={clustering_accuracy(y[sel], labels[sel]):.4f}")
         nmi.append(f"{name}={normalized_mutual_info_score(y[sel], labels[sel]):.4f}")
+    sel = modality < 0  # multi-block rows (paired instances)
+    if sel.any():
+        acc.append(f"paired={clustering_accuracy(y[sel], labels[sel]):.4f}")
+        nmi.append(f"paired={normalized_mutual_info_score(y[sel], labels[sel]):.4f}")
     return {"acc": " ".join(acc), "nmi": " ".join(nmi),
             "modality_nmi": float(normalized_mutual_info_score(modality, labels))}
 
@@ -328,20 +397,19 @@ def _code_fingerprint(method=None):
 
 def _run_key(dataset, method, seed, quick, data_home, fingerprint):
     """Cache key of a run: names, seed, and a hash of the estimator's parameters,
-    the data description and the code the method runs (``_code_fingerprint``)."""
-    bunch, train, test = load_benchmark_data(dataset, seed, data_home)
-    modality = np.asarray(bunch.modality)
-    counts = [int(np.sum(modality[train] == m)) for m in range(len(bunch.modality_dims))]
+    the data description (specification, protocol and fraction included) and the
+    code the method runs (``_code_fingerprint``)."""
+    spec = parse_spec(dataset)
+    bunch, train, test = load_benchmark_data(spec, seed, data_home)
     est = make_estimator(method, _n_clusters(bunch), seed,
-                         stack_width(bunch.modality_dims, counts),
+                         stack_width(bunch.modality_dims, observed_counts(bunch, train)),
                          modality_dims=bunch.modality_dims, quick=quick)
-    data_desc = [tuple(bunch.modality_dims), len(train), len(test),
-                 SYNTHETIC_PARAMS if dataset == SYNTHETIC else DATASET_OPTIONS.get(dataset)]
-    if dataset in DATASET_PREP:
-        data_desc.append(DATASET_PREP[dataset])
+    data_desc = [spec.text, spec.protocol, spec.fraction, tuple(bunch.modality_dims),
+                 len(train), len(test), n_paired_rows(bunch, train),
+                 SYNTHETIC_PARAMS if spec.name == SYNTHETIC else DATASET_OPTIONS.get(spec.name)]
     h = hashlib.sha256(json.dumps([params_hash(est), fingerprint, data_desc],
                                   default=str).encode()).hexdigest()[:16]
-    return f"{dataset}/{method}/seed{seed}-{'quick-' if quick else ''}{h}"
+    return f"{spec.slug}/{method}/seed{seed}-{'quick-' if quick else ''}{h}"
 
 
 # ------------------------------------------------------------------ driver
@@ -365,6 +433,9 @@ def run_benchmark(datasets, methods, seeds, *, n_jobs=1, data_home=None, cache_d
                   use_cache=True, quick=False, save_latent=True, n_threads=None, verbose=True):
     """Run every (dataset, method, seed); return the list of run records.
 
+    ``datasets`` are specifications (:mod:`skdm2c.benchmark._specs`); the
+    records name them in canonical form (``DataSpec.text``).
+
     Finished runs are read from ``cache_dir`` (one JSON per run) unless
     ``use_cache`` is False; new runs are fitted with joblib on ``n_jobs``
     processes, each limited to ``n_threads`` torch/BLAS/OpenMP threads
@@ -376,7 +447,7 @@ def run_benchmark(datasets, methods, seeds, *, n_jobs=1, data_home=None, cache_d
     cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     fingerprints = {m: _code_fingerprint(m) for m in methods}
     records, todo = [], []
-    for dataset in datasets:
+    for dataset in dict.fromkeys(parse_spec(d).text for d in datasets):
         for seed in seeds:
             for method in methods:
                 key = _run_key(dataset, method, seed, quick, data_home, fingerprints[method])

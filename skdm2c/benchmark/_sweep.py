@@ -1,0 +1,168 @@
+"""The paired-fraction sweep: one table and one figure over protocols.
+
+Runs whose data specification has a protocol (``cub10:incomplete=0.3``,
+``cub10:aligned=0.5``; see :mod:`skdm2c.benchmark._specs`) are fitted and
+scored on ALL rows of the set (``labels_``).  :func:`sweep_markdown` puts
+them in one table (data x protocol x method, ACC / NMI / ARI mean ± std over
+seeds); :func:`plot_sweep` draws ACC against the paired fraction per method,
+with the label-informed reference lines of the unpaired data (fraction 0) and
+the published anchors of :mod:`skdm2c.benchmark._anchors` as markers.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+from ._anchors import anchors_for
+from ._methods import method_label
+from ._specs import UNPAIRED, parse_spec
+
+__all__ = ["sweep_runs", "sweep_summary", "sweep_markdown", "plot_sweep"]
+
+SWEEP_METRICS = ("acc", "nmi", "ari")
+_PROTOCOL_LABELS = {"incomplete": "incomplete, paired fraction {f:g}",
+                    "aligned": "aligned, known fraction {f:g}"}
+
+
+def protocol_label(protocol, fraction):
+    if protocol == "incomplete" and fraction == 0:
+        return "unpaired (incomplete, paired fraction 0)"
+    return _PROTOCOL_LABELS[protocol].format(f=fraction)
+
+
+def sweep_runs(runs):
+    """The runs of protocol specifications, with ``base``/``protocol``/``fraction`` columns."""
+    runs = runs.copy()
+    specs = [parse_spec(d) for d in runs["dataset"]]
+    runs["base"] = [s.base for s in specs]
+    runs["protocol"] = [s.protocol for s in specs]
+    runs["paired_fraction"] = [np.nan if s.fraction is None else s.fraction for s in specs]
+    return runs[runs["protocol"] != UNPAIRED].reset_index(drop=True)
+
+
+def sweep_summary(runs):
+    """Mean, std (ddof=1; 0 for one seed) and seed count per base, protocol, fraction, method."""
+    import pandas as pd
+
+    from ._report import _method_order
+
+    sw = sweep_runs(runs)
+    if not len(sw):
+        return pd.DataFrame()
+    ok = sw[sw["error"].fillna("").astype(str) == ""]
+    rows = []
+    bases = list(dict.fromkeys(sw["base"]))
+    for (base, protocol, fraction, method), g in sw.groupby(
+            ["base", "protocol", "paired_fraction", "method"], sort=False):
+        good = ok.loc[g.index.intersection(ok.index)]
+        row = {"base": base, "protocol": protocol, "paired_fraction": float(fraction),
+               "method": method, "n_runs": len(good), "n_failed": len(g) - len(good),
+               "n_rows": int(g["n_train"].iloc[0]),
+               "n_paired_rows": float(np.mean(g["n_paired_rows"])) if "n_paired_rows" in g
+               else np.nan}
+        for m in SWEEP_METRICS:
+            v = good[f"train_{m}"].astype(float)
+            row[f"{m}_mean"] = v.mean() if len(v) else np.nan
+            row[f"{m}_std"] = v.std(ddof=1) if len(v) > 1 else 0.0
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    order = {m: i for i, m in enumerate(_method_order(out["method"].unique()))}
+    out = out.assign(
+        _b=out["base"].map({b: i for i, b in enumerate(bases)}),
+        _p=out["protocol"].map({"incomplete": 0, "aligned": 1}),
+        _o=out["method"].map(order),
+    ).sort_values(["_b", "_p", "paired_fraction", "_o"], kind="stable")
+    return out.drop(columns=["_b", "_p", "_o"]).reset_index(drop=True)
+
+
+def sweep_markdown(runs, decimals=3):
+    """Markdown sweep table (empty string without protocol runs).
+
+    One row per data, protocol and method; ACC / NMI / ARI of all rows
+    (``labels_``), mean ± std over seeds; the best ACC of each (data,
+    protocol) group in bold.
+    """
+    s = sweep_summary(runs)
+    if not len(s):
+        return ""
+    lines = ["| data | protocol | rows (paired) | method | ACC | NMI | ARI | seeds |",
+             "|---|---|:---:|---|:---:|:---:|:---:|:---:|"]
+    for _, g in s.groupby(["base", "protocol", "paired_fraction"], sort=False):
+        best = g["acc_mean"].round(decimals).max()
+        for _, r in g.iterrows():
+            cells = [r["base"], protocol_label(r["protocol"], r["paired_fraction"]),
+                     f"{r['n_rows']} ({r['n_paired_rows']:.0f})", method_label(r["method"])]
+            for m in SWEEP_METRICS:
+                mean, std = float(r[f"{m}_mean"]), float(r[f"{m}_std"])
+                ok = np.isfinite(mean)
+                text = f"{mean:.{decimals}f} ± {std:.{decimals}f}" if ok else "n/a"
+                if m == "acc" and ok and round(mean, decimals) == best and len(g) > 1:
+                    text = f"**{text}**"
+                cells.append(text)
+            seeds = f"{int(r['n_runs'])}" + (f" ({int(r['n_failed'])} failed)"
+                                             if r["n_failed"] else "")
+            cells.append(seeds)
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def plot_sweep(runs, path, references=None, metric="acc"):
+    """ACC (``metric``) against the paired fraction, one panel per data set.
+
+    Lines: one per method, the incomplete protocol (fraction 0 = unpaired).
+    Filled diamonds, offset slightly to the right: the aligned protocol at its
+    known fraction.  Dashed / dotted horizontal lines: label-pairing ceiling
+    and random pairing of the per-modality k-means clusterings on the
+    unpaired data (``references``: ``{base: [alignment_reference dicts]}``).
+    Black markers: published anchors (:mod:`skdm2c.benchmark._anchors`),
+    hollow for the incomplete, filled for the aligned protocol.
+    """
+    from ._report import _plt
+
+    plt = _plt()
+    s = sweep_summary(runs)
+    if not len(s):
+        raise ValueError("plot_sweep: no run with a protocol (e.g. 'cub10:incomplete=0.3').")
+    bases = list(dict.fromkeys(s["base"]))
+    fig, axes = plt.subplots(1, len(bases), figsize=(5.2 * len(bases) + 1.5, 4.4), squeeze=False)
+    colours = {}
+    cmap = plt.get_cmap("tab10")
+    anchor_markers = ["o", "s", "^", "v", "P", "X", "*", "h"]
+    for ax, base in zip(axes[0], bases):
+        b = s[s["base"] == base]
+        for method in dict.fromkeys(b["method"]):
+            colour = colours.setdefault(method, cmap(len(colours) % 10))
+            inc = b[(b["method"] == method) & (b["protocol"] == "incomplete")]
+            if len(inc):
+                ax.errorbar(inc["paired_fraction"], inc[f"{metric}_mean"],
+                            yerr=inc[f"{metric}_std"], color=colour, marker="o", capsize=2,
+                            label=method_label(method))
+            al = b[(b["method"] == method) & (b["protocol"] == "aligned")]
+            if len(al):
+                ax.errorbar(al["paired_fraction"] + 0.01, al[f"{metric}_mean"],
+                            yerr=al[f"{metric}_std"], color=colour, marker="D", linestyle="none",
+                            capsize=2, label=None if len(inc) else method_label(method))
+        if references and base in references:
+            for key, style, label in (("aligned", "--", "label-pairing ceiling (unpaired)"),
+                                      ("random", ":", "random pairing (unpaired)")):
+                value = float(np.mean([r[f"{key}_{metric}"] for r in references[base]]))
+                ax.axhline(value, color="black", linestyle=style, linewidth=1.1, label=label)
+        for i, a in enumerate(anchors_for(base)):
+            if a[metric] is None:
+                continue
+            filled = a["protocol"] == "aligned"
+            ax.plot(a["fraction"] - 0.012, a[metric], linestyle="none",
+                    marker=anchor_markers[i % len(anchor_markers)], markersize=7,
+                    markerfacecolor="black" if filled else "white", markeredgecolor="black",
+                    label=f"{a['method']} ({a['venue']}, {a['protocol']}; published)")
+        ax.set_title(base)
+        ax.set_xlabel("paired fraction (incomplete: lines; aligned: ◆)")
+        ax.set_ylabel(f"{metric.upper()}, all rows (labels_)")
+        ax.set_ylim(0, 1.05)
+        ax.set_xlim(-0.05, max(0.55, float(b["paired_fraction"].max()) + 0.05))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize="x-small", loc="best")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return Path(path)

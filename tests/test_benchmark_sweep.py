@@ -1,0 +1,277 @@
+"""Tests of the benchmark's data specifications, fair input and paired-fraction sweep."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skdm2c.benchmark import _runner, main
+from skdm2c.benchmark._anchors import ANCHORS, anchors_for, anchors_markdown
+from skdm2c.benchmark._methods import (
+    METHODS,
+    fair_preprocessor,
+    make_estimator,
+    method_available,
+)
+from skdm2c.benchmark._specs import DataSpec, parse_spec, sweep_specs
+from skdm2c.benchmark._sweep import plot_sweep, sweep_markdown, sweep_summary
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _stable_code_fingerprint(monkeypatch):
+    # the cache key hashes the package source; other edits must not break these tests
+    monkeypatch.setattr(_runner, "_code_fingerprint", lambda method=None: "test")
+
+
+def _needs_protocols():
+    import skdm2c.datasets as datasets
+
+    if not hasattr(datasets, "make_incomplete") or not hasattr(datasets,
+                                                               "make_partially_aligned"):
+        pytest.skip("skdm2c.datasets.make_incomplete / make_partially_aligned not available")
+
+
+# ------------------------------------------------------------------ specifications
+@pytest.mark.parametrize("text, expected", [
+    ("cub10", DataSpec("cub10")),
+    ("CUB10", DataSpec("cub10")),
+    ("cub10:unpaired", DataSpec("cub10")),
+    ("cub10:incomplete=0.3", DataSpec("cub10", None, "incomplete", 0.3)),
+    ("cub10:aligned=0.5", DataSpec("cub10", None, "aligned", 0.5)),
+    ("cub10:incomplete=0", DataSpec("cub10", None, "incomplete", 0.0)),
+    ("scene15[view1,view2]:incomplete=.5",
+     DataSpec("scene15", ("view1", "view2"), "incomplete", 0.5)),
+    ("synthetic:aligned=1", DataSpec("synthetic", None, "aligned", 1.0)),
+])
+def test_parse_spec(text, expected):
+    spec = parse_spec(text)
+    assert spec == expected
+    assert parse_spec(spec.text) == spec  # the canonical text parses back
+
+
+def test_spec_text_base_and_slug():
+    spec = parse_spec("scene15[view1,view2]:incomplete=0.50")
+    assert spec.text == "scene15[view1,view2]:incomplete=0.5"
+    assert spec.base == "scene15[view1,view2]"
+    assert spec.all_rows and not parse_spec("scene15").all_rows
+    assert spec.slug == "scene15_view1_view2_incomplete_0.5"
+    assert "/" not in spec.slug and ":" not in spec.slug
+
+
+@pytest.mark.parametrize("text, match", [
+    ("nope", "Unknown data set 'nope'"),
+    ("cub10:missing=0.5", "Unknown protocol 'missing'"),
+    ("cub10:incomplete", "needs a fraction"),
+    ("cub10:incomplete=half", "fraction 'half' is not a number"),
+    ("cub10:aligned=1.5", "fraction 1.5 is outside"),
+    ("cub10:incomplete=-0.1", "outside"),
+    ("scene15[view1]", "at least two view names"),
+    ("scene15[view1,]", "at least two view names"),
+    ("scene15[view1,view1]", "repeated view"),
+    ("synthetic[modality0,modality1]", "synthetic set has no view selection"),
+    ("cub10 incomplete", "Bad data-set specification"),
+])
+def test_parse_spec_errors_name_the_specification(text, match):
+    with pytest.raises(ValueError, match=match) as info:
+        parse_spec(text)
+    assert repr(text) in str(info.value) or text.split(":")[0].split("[")[0] in str(info.value)
+
+
+def test_cli_rejects_a_bad_specification():
+    with pytest.raises(SystemExit, match="Unknown protocol 'paired'"):
+        main(["--datasets", "synthetic:paired=0.5", "--methods", "kmeans"])
+    with pytest.raises(SystemExit, match="--sweep takes data without a protocol"):
+        main(["--datasets", "synthetic:incomplete=0.5", "--sweep", "--methods", "kmeans"])
+
+
+def test_sweep_specs():
+    got = [s.text for s in sweep_specs(["cub10", "scene15[view1,view2]"])]
+    assert got == ["cub10:incomplete=0", "cub10:incomplete=0.1", "cub10:incomplete=0.3",
+                   "cub10:incomplete=0.5", "cub10:aligned=0.5",
+                   "scene15[view1,view2]:incomplete=0", "scene15[view1,view2]:incomplete=0.1",
+                   "scene15[view1,view2]:incomplete=0.3", "scene15[view1,view2]:incomplete=0.5",
+                   "scene15[view1,view2]:aligned=0.5"]
+
+
+# ------------------------------------------------------------------ data and cache keys
+def test_protocol_data_all_rows_and_same_instances():
+    _needs_protocols()
+    bunch, train, test = _runner.load_benchmark_data("synthetic:incomplete=0.5", 0)
+    assert len(test) == 0 and np.array_equal(train, np.arange(len(bunch.target)))
+    assert _runner.n_paired_rows(bunch, train) == 150  # half of the 300 instances
+    assert _runner.observed_counts(bunch, train) == [225, 225]
+    aligned, train_a, test_a = _runner.load_benchmark_data("synthetic:aligned=0.5", 0)
+    assert len(test_a) == 0 and len(aligned.target) == 150 + 2 * 150
+    # the unpaired protocol keeps its held-out split
+    plain, train_u, test_u = _runner.load_benchmark_data("synthetic", 0)
+    assert len(train_u) == 225 and len(test_u) == 75
+
+
+@pytest.mark.skipif(not (DATA / "scene15").is_dir(), reason="real data folder not found")
+def test_paired_views_of_a_real_set_keep_the_chosen_views():
+    views, y, names = _runner.paired_views("scene15[view1,view2]:incomplete=0.5", 0, DATA)
+    assert names == ("view1", "view2")
+    assert [v.shape[1] for v in views] == [59, 40] and len(y) == views[0].shape[0]
+
+
+def test_cache_keys_differ_by_protocol():
+    _needs_protocols()
+    keys = {d: _runner._run_key(d, "kmeans", 0, True, None, "fp")
+            for d in ("synthetic", "synthetic:incomplete=0", "synthetic:incomplete=0.1",
+                      "synthetic:incomplete=0.5", "synthetic:aligned=0.5")}
+    assert len(set(keys.values())) == len(keys)
+    assert keys["synthetic:incomplete=0.5"].startswith("synthetic_incomplete_0.5/kmeans/seed0-")
+    # same specification, same key
+    assert keys["synthetic:aligned=0.5"] == _runner._run_key(
+        "synthetic:aligned=0.50", "kmeans", 0, True, None, "fp")
+
+
+# ------------------------------------------------------------------ fair input
+def test_every_method_starts_with_the_common_preprocessing():
+    common = fair_preprocessor((20, 10))
+    for name in METHODS:
+        if method_available(name) is not None:
+            continue  # e.g. the linear reference before it exists
+        est = make_estimator(name, 3, 0, 8, modality_dims=(20, 10))
+        if name.startswith("dm2c"):
+            assert not hasattr(est, "steps")  # DM2C applies it inside fit
+            continue
+        first_name, first = est.steps[0]
+        assert first_name == "prep", name
+        assert type(first) is type(common), name
+        assert first.get_params() == common.get_params(), name
+        assert first is not common  # a fresh, unfitted step per estimator
+
+
+def test_dm2c_preprocesses_like_the_pipelines():
+    # the prep step the pipelines get is the one DM2C applies by default
+    from skdm2c import DM2CClustering
+
+    prep = fair_preprocessor()
+    params = DM2CClustering().get_params()
+    if type(prep).__name__ == "StandardScaler":
+        assert params["standardize"] is True
+    else:
+        assert params.get("preprocessing", params.get("preprocess", "auto")) == prep.method
+
+
+def test_stacked_pipeline_standardises_each_modality_before_the_stacker():
+    # modality 1 on a 1000x larger scale: after the common preprocessing both
+    # blocks reach the stacker on comparable scales
+    from skdm2c.datasets import make_mixed_modal_blobs
+
+    X, y = make_mixed_modal_blobs(120, random_state=0, modality_scales=[1.0, 1000.0])
+    est = make_estimator("kmeans", 3, 0, 4, modality_dims=(20, 10))
+    Z = est.named_steps["prep"].fit_transform(X)
+    sd = [np.nanstd(Z[:, :20]), np.nanstd(Z[:, 20:])]
+    assert max(sd) / min(sd) < 5, sd
+
+
+def test_results_state_the_input_of_every_method():
+    from skdm2c.benchmark.__main__ import inputs_markdown
+
+    md = inputs_markdown(["dm2c", "kmeans", "idec"])
+    assert md.startswith("Every method: ")
+    assert "- DM2C: " in md and "- k-means: ModalityStacker" in md and "- IDEC: " in md
+
+
+# ------------------------------------------------------------------ sweep report
+def _fake_sweep_runs():
+    rows = []
+    for base in ("cub10", "synthetic"):
+        for spec, frac in (("incomplete=0", 0.0), ("incomplete=0.5", 0.5),
+                           ("aligned=0.5", 0.5)):
+            for method, acc in (("dm2c", 0.4 + frac), ("kmeans", 0.3 + frac / 2)):
+                for seed in (0, 1):
+                    rows.append(dict(dataset=f"{base}:{spec}", method=method, seed=seed,
+                                     n_train=600, n_test=0, n_paired_rows=300 * frac,
+                                     train_acc=acc + 0.01 * seed, train_nmi=acc - 0.1,
+                                     train_ari=acc - 0.2, error=None))
+    rows.append(dict(dataset="cub10", method="dm2c", seed=0, n_train=450, n_test=150,
+                     n_paired_rows=0, train_acc=0.4, train_nmi=0.3, train_ari=0.2, error=None))
+    return pd.DataFrame(rows)
+
+
+def test_sweep_summary_and_table():
+    runs = _fake_sweep_runs()
+    s = sweep_summary(runs)
+    assert len(s) == 12  # the unpaired (held-out split) run is not part of the sweep
+    row = s[(s["base"] == "cub10") & (s["protocol"] == "incomplete")
+            & (s["paired_fraction"] == 0.5) & (s["method"] == "dm2c")].iloc[0]
+    assert row["acc_mean"] == pytest.approx(0.905)
+    assert row["acc_std"] == pytest.approx(np.std([0.9, 0.91], ddof=1))
+    md = sweep_markdown(runs)
+    lines = md.splitlines()
+    assert lines[0] == "| data | protocol | rows (paired) | method | ACC | NMI | ARI | seeds |"
+    assert len(lines) == 2 + 12
+    assert "| cub10 | incomplete, paired fraction 0.5 | 600 (150) | DM2C | **0.905 ± 0.007**" \
+        in md
+    assert "| cub10 | unpaired (incomplete, paired fraction 0) |" in md
+    assert "| cub10 | aligned, known fraction 0.5 |" in md
+    assert sweep_markdown(runs[runs["dataset"] == "cub10"]) == ""
+
+
+def test_sweep_plot_written(tmp_path):
+    refs = {"cub10": [dict(aligned_acc=0.63, random_acc=0.42)]}
+    path = plot_sweep(_fake_sweep_runs(), tmp_path / "sweep.png", references=refs)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ValueError, match="no run with a protocol"):
+        plot_sweep(_fake_sweep_runs().iloc[-1:], tmp_path / "none.png")
+
+
+def test_anchors_table():
+    assert {a["method"] for a in anchors_for("cub10")} == {
+        "CPMN", "SMILE", "DM2C", "DSIMVC", "VITAL", "SURE", "PVC"}
+    assert [a["method"] for a in anchors_for("scene15[view1,view2]")] == ["DCP"]
+    assert anchors_for("scene15") == []  # other views: not comparable
+    for base, protocol, fraction, *_, source in ANCHORS:
+        parse_spec(f"{base}:{protocol}={fraction}")  # every anchor names a runnable spec
+        assert source
+    md = anchors_markdown(["cub10"])
+    assert "| cub10 | aligned | 0.5 | VITAL (ACM MM 2024) | 0.787 | 0.757 | 0.654 |" in md
+    assert "| cub10 | incomplete | 0 | SMILE (TPAMI 2024) | 0.402 | – | – |" in md
+    assert "DCP (TPAMI 2022)" not in md and "not runs of this package" in md
+    assert anchors_markdown(["wikipedia"]) == ""
+
+
+# ------------------------------------------------------------------ command line
+def test_cli_quick_sweep_writes_table_plot_and_anchors(tmp_path, capsys):
+    _needs_protocols()
+    args = ["--quick", "--datasets", "synthetic", "--sweep", "--methods", "kmeans",
+            "--seeds", "2", "--n-jobs", "1", "--threads", "1", "--map", "none",
+            "--cache-dir", str(tmp_path / "cache"), "--out", str(tmp_path / "out")]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "0 run(s) cached, 10 to run" in captured.err
+    assert "### Paired-fraction sweep" in captured.out
+    runs = pd.read_csv(tmp_path / "out" / "results.csv")
+    assert sorted(runs["dataset"].unique()) == sorted(
+        s.text for s in sweep_specs(["synthetic"]))
+    assert (runs["n_test"] == 0).all() and runs["test_acc"].isna().all()
+    assert runs["train_acc"].between(0, 1).all() and runs["error"].isna().all()
+    paired = runs.set_index(["dataset", "seed"])["n_paired_rows"]
+    assert paired[("synthetic:incomplete=0", 0)] == 0
+    assert paired[("synthetic:incomplete=0.5", 0)] == 150
+    md = (tmp_path / "out" / "results.md").read_text()
+    assert "### Input of each method" in md and "### Paired-fraction sweep" in md
+    assert "| synthetic | aligned, known fraction 0.5 |" in md
+    assert "Held-out rows" not in md  # no held-out rows under the protocols
+    assert (tmp_path / "out" / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not (tmp_path / "out" / "scores.png").exists()
+    refs = pd.read_csv(tmp_path / "out" / "references.csv")
+    assert list(refs["dataset"]) == ["synthetic:incomplete=0"] * 2
+    # resume: every run read back from the cache
+    assert main(args) == 0
+    assert "10 run(s) cached, 0 to run" in capsys.readouterr().err
+
+
+def test_cli_refuses_unavailable_methods(monkeypatch):
+    from skdm2c.benchmark import __main__ as cli
+
+    monkeypatch.setattr(cli, "method_available",
+                        lambda m: "ImportError: gone" if m == "linear" else None)
+    with pytest.raises(SystemExit, match=r"linear \(ImportError: gone\)"):
+        main(["--datasets", "synthetic", "--methods", "kmeans", "linear"])
