@@ -275,3 +275,19 @@ def test_cli_refuses_unavailable_methods(monkeypatch):
                         lambda m: "ImportError: gone" if m == "linear" else None)
     with pytest.raises(SystemExit, match=r"linear \(ImportError: gone\)"):
         main(["--datasets", "synthetic", "--methods", "kmeans", "linear"])
+
+
+def test_default_command_is_the_synthetic_spectrum():
+    from skdm2c.benchmark.__main__ import (
+        _methods_from_args,
+        _specs_from_args,
+        build_parser,
+    )
+
+    args = build_parser().parse_args([])
+    assert _specs_from_args(args) == ["synthetic:incomplete=0", "synthetic:incomplete=0.1",
+                                      "synthetic:incomplete=0.5"]
+    if all(method_available(m) is None for m in ("dm2c", "linear", "kmeans")):
+        assert _methods_from_args(args) == ["dm2c", "linear", "kmeans"]
+    sweep = build_parser().parse_args(["--sweep"])
+    assert _specs_from_args(sweep) == [s.text for s in sweep_specs(["synthetic"])]
