@@ -1,0 +1,204 @@
+"""Tests of skdm2c._cluster_matching: unpaired matching of per-modality clusters."""
+
+import numpy as np
+import pytest
+
+from skdm2c._cluster_matching import cluster_and_match, match_clusters
+
+
+def _prototypes(k=8, d=6, seed=0):
+    rng = np.random.RandomState(seed)
+    # anisotropic, irregular prototypes: their distance matrix has no symmetry
+    return rng.normal(size=(k, d)) * np.linspace(1.0, 4.0, d)
+
+
+def _rotated(a, perm, seed=1, d_out=None, noise=0.0):
+    """``a`` in another space: rotated, embedded in ``d_out`` dims, rows reordered.
+
+    Row ``k`` of the result is prototype ``perm[k]`` of ``a``, so the correct
+    matching is ``perm``.
+    """
+    rng = np.random.RandomState(seed)
+    d_out = a.shape[1] if d_out is None else d_out
+    q, _ = np.linalg.qr(rng.normal(size=(d_out, d_out)))
+    emb = np.hstack([a, np.zeros((len(a), d_out - a.shape[1]))]) @ q
+    return emb[perm] + noise * rng.normal(size=emb.shape)
+
+
+@pytest.mark.parametrize("structure", ["cosine", "euclidean"])
+def test_recovers_known_permutation_of_rotated_prototypes(structure):
+    a = _prototypes()
+    true = np.random.RandomState(3).permutation(len(a))
+    b = _rotated(a, true, d_out=11)  # different dimension, rotated, relabelled
+    c = _rotated(a, np.roll(true, 2), seed=5, d_out=4 + a.shape[1])
+    perm = match_clusters([a, b, c], structure=structure, random_state=0)
+    np.testing.assert_array_equal(perm[0], np.arange(len(a)))
+    np.testing.assert_array_equal(perm[1], true)
+    np.testing.assert_array_equal(perm[2], np.roll(true, 2))
+
+
+def test_reference_other_than_zero_gives_inverse_matching():
+    a = _prototypes(seed=2)
+    true = np.random.RandomState(4).permutation(len(a))
+    b = _rotated(a, true)
+    perm = match_clusters([a, b], reference=1, random_state=0)
+    np.testing.assert_array_equal(perm[1], np.arange(len(a)))
+    np.testing.assert_array_equal(perm[0][true], np.arange(len(a)))  # inverse of true
+
+
+def test_invariant_to_relabelling_the_clusters():
+    # noisy prototypes: the match is not exact, but must not depend on cluster order
+    a = _prototypes(k=7, seed=6)
+    b = _rotated(a, np.arange(7), noise=0.4)
+    sizes = [np.arange(10, 17), np.arange(11, 18)]
+    base = match_clusters([a, b], sizes=sizes, random_state=0)[1]
+    for seed in range(3):
+        rng = np.random.RandomState(seed + 10)
+        ra, rb = rng.permutation(7), rng.permutation(7)  # new index -> old index
+        perm = match_clusters([a[ra], b[rb]], sizes=[sizes[0][ra], sizes[1][rb]],
+                              random_state=0)[1]
+        # cluster k of the relabelled b is old cluster rb[k], matched to old ref base[rb[k]],
+        # whose new index is inv_ra[base[rb[k]]]
+        inv_ra = np.argsort(ra)
+        np.testing.assert_array_equal(perm, inv_ra[base[rb]])
+
+
+def test_cooccurrence_dominates_a_misleading_structure():
+    a = _prototypes(seed=7)
+    k = len(a)
+    b = _rotated(a, np.arange(k))  # structure says: identity
+    wanted = np.random.RandomState(8).permutation(k)
+    while np.any(wanted == np.arange(k)):
+        wanted = np.random.RandomState(wanted[0] + 9).permutation(k)
+    cooc = np.zeros((k, k))
+    cooc[np.arange(k), wanted] = 20  # 20 pairs per cluster say: wanted
+    cooc += 1  # plus uniform noise
+    perm = match_clusters([a, b], cooccurrence=[None, cooc], random_state=0)
+    np.testing.assert_array_equal(perm[1], wanted)
+    # without the pairs the structure wins (the test would pass vacuously otherwise)
+    np.testing.assert_array_equal(match_clusters([a, b], random_state=0)[1], np.arange(k))
+
+
+def test_few_pairs_combine_with_structure():
+    # the pairs alone cannot separate clusters 0 and 1 (tie); the structure decides
+    a = _prototypes(seed=11)
+    k = len(a)
+    true = np.random.RandomState(12).permutation(k)
+    b = _rotated(a, true)
+    cooc = np.zeros((k, k))
+    cooc[np.arange(2, k), true[2:]] = 3
+    cooc[0, [true[0], true[1]]] = 1
+    cooc[1, [true[0], true[1]]] = 1
+    lin = match_clusters([a, b], cooccurrence=[None, cooc], method="linear")[1]
+    perm = match_clusters([a, b], cooccurrence=[None, cooc], random_state=0)[1]
+    np.testing.assert_array_equal(perm, true)
+    np.testing.assert_array_equal(lin[2:], true[2:])
+
+
+def test_cluster_sizes_break_a_structural_tie():
+    # a regular simplex: every matching has the same structure; sizes decide
+    k = 5
+    a = np.eye(k)
+    rng = np.random.RandomState(0)
+    q, _ = np.linalg.qr(rng.normal(size=(k, k)))
+    true = rng.permutation(k)
+    b = (a @ q)[true]
+    size_a = np.array([10.0, 20, 40, 80, 160])
+    perm = match_clusters([a, b], sizes=[size_a, size_a[true]], random_state=0)
+    np.testing.assert_array_equal(perm[1], true)
+
+
+def test_cross_cost_linear_method_is_hungarian():
+    k = 6
+    rng = np.random.RandomState(1)
+    true = rng.permutation(k)
+    cross = rng.uniform(1, 2, size=(k, k))
+    cross[np.arange(k), true] = 0.0
+    centers = [rng.normal(size=(k, 3)), rng.normal(size=(k, 5))]
+    perm = match_clusters(centers, cross_cost=[None, cross], method="linear")
+    np.testing.assert_array_equal(perm[1], true)
+
+
+def test_output_is_a_permutation_and_deterministic_with_seed():
+    rng = np.random.RandomState(0)
+    centers = [rng.normal(size=(9, 4)), rng.normal(size=(9, 7)), rng.normal(size=(9, 2))]
+    p1 = match_clusters(centers, random_state=3)
+    p2 = match_clusters(centers, random_state=3)
+    for x, y in zip(p1, p2):
+        np.testing.assert_array_equal(x, y)
+        assert x.dtype == np.int64
+        np.testing.assert_array_equal(np.sort(x), np.arange(9))
+
+
+def test_single_cluster_and_single_modality():
+    assert match_clusters([np.ones((1, 2)), np.zeros((1, 3))])[1].tolist() == [0]
+    assert match_clusters([np.eye(3)])[0].tolist() == [0, 1, 2]
+
+
+def test_cluster_and_match_pairs_rotated_blobs():
+    rng = np.random.RandomState(0)
+    means = _prototypes(k=5, d=4, seed=3) * 3
+    q, _ = np.linalg.qr(rng.normal(size=(4, 4)))
+    # equal class sizes in each modality (the sizes are a signal of the default matching)
+    ya, yb = np.repeat(np.arange(5), 60), np.repeat(np.arange(5), 50)
+    xa = means[ya] + 0.3 * rng.normal(size=(300, 4))
+    xb = (means[yb] + 0.3 * rng.normal(size=(250, 4))) @ q
+    labels, perm = cluster_and_match([xa, xb], 5, random_state=0)
+    # the same class gets the same common cluster in both modalities
+    for c in range(5):
+        assert len(set(labels[0][ya == c])) == 1
+        assert set(labels[1][yb == c]) == set(labels[0][ya == c])
+
+
+def test_cluster_and_match_uses_paired_views():
+    # two blobs of equal size at mirrored positions: structure cannot tell; the pairs can
+    rng = np.random.RandomState(1)
+    means = np.array([[-5.0, 0.0], [5.0, 0.0]])
+    ya, yb = np.repeat([0, 1], 50), np.repeat([0, 1], 50)
+    xa = means[ya] + rng.normal(size=(100, 2))
+    xb = -means[yb] + rng.normal(size=(100, 2))  # class 0 sits at +5 in modality b
+    yp = np.array([0, 0, 0, 1, 1, 1])
+    paired = [means[yp], -means[yp]]
+    labels, _ = cluster_and_match([xa, xb], 2, paired_views=paired, random_state=0)
+    assert set(labels[0][ya == 0]) == set(labels[1][yb == 0])
+    assert set(labels[0][ya == 1]) == set(labels[1][yb == 1])
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(centers=np.zeros((3, 2))), "centers must be a list"),
+    (dict(centers=[]), "at least one modality"),
+    (dict(centers=[np.zeros((3, 2)), np.zeros((4, 2))]), "same number of clusters"),
+    (dict(centers=[np.zeros((3, 2)), np.zeros(3)]), r"centers\[1\]"),
+    (dict(centers=[np.zeros((3, 2)), np.full((3, 2), np.nan)]), r"centers\[1\].*NaN"),
+    (dict(reference=2), "reference"),
+    (dict(reference=True), "reference"),
+    (dict(method="qap"), "method"),
+    (dict(structure="knn"), "structure"),
+    (dict(n_restarts=0), "n_restarts"),
+    (dict(size_weight=-1.0), "size_weight"),
+    (dict(cooccurrence_weight=np.nan), "cooccurrence_weight"),
+    (dict(sizes=[np.ones(3)]), "sizes must have one entry per modality"),
+    (dict(sizes=[np.ones(3), -np.ones(3)]), r"sizes\[1\] must be non-negative"),
+    (dict(sizes=[np.ones(3), np.zeros(3)]), r"sizes\[1\] must have a positive sum"),
+    (dict(cooccurrence=[None, np.ones((3, 2))]), r"cooccurrence\[1\] must have shape"),
+    (dict(cross_cost=[None, np.full((3, 3), np.inf)]), r"cross_cost\[1\]"),
+    (dict(method="linear"), "needs a linear signal for modality 1"),
+])
+def test_invalid_inputs_raise_named_errors(kwargs, match):
+    params = dict(centers=[np.eye(3), np.eye(3)[:, :2] + 1.0])
+    params.update(kwargs)
+    centers = params.pop("centers")
+    with pytest.raises(ValueError, match=match):
+        match_clusters(centers, **params)
+
+
+def test_cluster_and_match_invalid_inputs():
+    x = np.random.RandomState(0).normal(size=(20, 2))
+    with pytest.raises(ValueError, match="n_clusters"):
+        cluster_and_match([x, x], 0)
+    with pytest.raises(ValueError, match=r"views\[1\] has fewer distinct rows"):
+        cluster_and_match([x, np.ones((20, 2))], 3)
+    with pytest.raises(ValueError, match=r"paired_views\[1\] must be a finite 2-D array"):
+        cluster_and_match([x, x], 2, paired_views=[x[:3], x[:3, :1]])
+    with pytest.raises(ValueError, match="paired_views must have one array per modality"):
+        cluster_and_match([x, x], 2, paired_views=[x[:3]])
