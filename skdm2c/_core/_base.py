@@ -2,6 +2,8 @@
 
 from numbers import Integral, Real
 
+import warnings
+
 import numpy as np
 import torch
 from sklearn.base import (
@@ -18,6 +20,17 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._device import inference_device, make_generator, resolve_device, to_tensor
 from ._nets import Autoencoder, build_module, default_hidden_sizes
 from ._training import DivergenceError, pretrain_autoencoder, predict_in_batches
+from ._validation import (
+    DegenerateClusteringWarning,
+    check_device,
+    check_distinct_rows,
+    check_finite_input,
+    check_finite_params,
+    check_float32_range,
+    check_input_scale,
+    check_layer_sizes,
+    check_not_modalities,
+)
 
 __all__ = ["TorchEstimatorMixin", "BaseDeepClusterer", "kmeans_on_embedding"]
 
@@ -30,9 +43,34 @@ def kmeans_on_embedding(Z, n_clusters, *, n_init, random_state, init="k-means++"
     """
     if not np.all(np.isfinite(Z)):
         raise DivergenceError("The embedding holds NaN or infinite values; the model diverged.")
+    n_distinct = _count_distinct(Z, n_clusters)
+    if n_distinct < n_clusters:
+        warnings.warn(
+            f"The learned embedding holds only {n_distinct} distinct row(s) for "
+            f"n_clusters={n_clusters}: the network maps many rows to the same code, so "
+            "some clusters are arbitrary. Standardise the input, train longer or lower "
+            "n_clusters.",
+            DegenerateClusteringWarning, stacklevel=2,
+        )
     km = KMeans(n_clusters=n_clusters, init=init, n_init=n_init, random_state=random_state)
     km.fit(Z)
     return km
+
+
+def _count_distinct(Z, stop):
+    """Distinct rows of ``Z``, counting no further than ``stop``."""
+    seen = set()
+    for row in np.ascontiguousarray(Z, dtype=np.float64) + 0.0:
+        seen.add(row.tobytes())
+        if len(seen) >= stop:
+            break
+    return len(seen)
+
+
+_PACKED_HINT = (
+    "If X is packed mixed-modal data (NaN outside each row's own modality block), put "
+    "skdm2c.baselines.ModalityStacker in front of this estimator."
+)
 
 
 class TorchEstimatorMixin:
@@ -101,6 +139,41 @@ class BaseDeepClusterer(
         "pretrain_learning_rate": [Interval(Real, 0, None, closed="neither")],
     }
 
+    #: Layer-width parameters checked by :func:`check_layer_sizes` before any
+    #: training, with the keyword arguments to use (single-modality
+    #: estimators set ``{"hidden_sizes": {...}}``).
+    _layer_size_params = {}
+
+    # ------------------------------------------------------------- validation
+    def _validate_params(self):
+        """scikit-learn's constraint check plus what it cannot express.
+
+        Rejects ``True``/``False`` for numeric parameters, non-finite reals,
+        bad layer widths (``_layer_size_params``) and devices torch cannot
+        use here, all before any training.
+        """
+        super()._validate_params()
+        check_finite_params(self)
+        for name, kwargs in self._layer_size_params.items():
+            check_layer_sizes(getattr(self, name), name, **kwargs)
+        check_device(self.device)
+
+    def _validate_fit_input(self, X, y):
+        """Single-modality training input: checked, float, finite, clusterable."""
+        name = type(self).__name__
+        check_not_modalities(X, y, name)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite=False)
+        check_finite_input(X, hint=_PACKED_HINT)
+        n_samples = X.shape[0]
+        if n_samples < self.n_clusters:
+            raise ValueError(
+                f"n_samples={n_samples} should be >= n_clusters={self.n_clusters}."
+            )
+        check_distinct_rows(X, self.n_clusters)
+        check_float32_range(X)
+        check_input_scale(X, estimator=name)
+        return X
+
     # ----------------------------------------------------------------- fitting
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -111,20 +184,16 @@ class BaseDeepClusterer(
         X : array-like of shape (n_samples, n_features)
             Training data (a single modality; use
             :class:`~skdm2c.ModalityStacker` in front for mixed-modal data).
-        y : Ignored
-            Not used, present for API consistency.
+        y : None or array-like of shape (n_samples,)
+            Ignored.  A 2-D array is refused (TypeError): it would be a
+            second modality, which this estimator cannot use.
 
         Returns
         -------
         self : object
             Fitted estimator.
         """
-        X = validate_data(self, X, dtype=[np.float64, np.float32])
-        n_samples = X.shape[0]
-        if n_samples < self.n_clusters:
-            raise ValueError(
-                f"n_samples={n_samples} should be >= n_clusters={self.n_clusters}."
-            )
+        X = self._validate_fit_input(X, y)
         device = resolve_device(self.device)
         generator, rng = make_generator(self.random_state)
         self.history_ = []
@@ -147,7 +216,7 @@ class BaseDeepClusterer(
         labels : ndarray of shape (n_samples,)
             Cluster labels of the training rows.
         """
-        return self.fit(X).labels_
+        return self.fit(X, y).labels_
 
     # ---------------------------------------------------------------- helpers
     def _build_autoencoder(self, n_features, generator, *, activation="relu", batch_norm=False):
@@ -186,7 +255,11 @@ class BaseDeepClusterer(
 
     def _check_input(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        check_not_modalities(X, None, type(self).__name__)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False,
+                          ensure_all_finite=False)
+        check_finite_input(X, hint=_PACKED_HINT)
+        return X
 
     def transform(self, X):
         """Map ``X`` to the learned embedding.

@@ -4,9 +4,11 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
+from ._validation import check_device, check_float32_range
+
 
 def resolve_device(device):
-    """Return a :class:`torch.device`, failing clearly when CUDA is missing.
+    """Return a :class:`torch.device`, failing clearly when it is not usable.
 
     Parameters
     ----------
@@ -16,14 +18,14 @@ def resolve_device(device):
     Returns
     -------
     device : torch.device
+
+    Raises
+    ------
+    ValueError
+        See :func:`skdm2c._core._validation.check_device` (``meta``, unknown
+        strings, CUDA / MPS where unavailable).
     """
-    dev = torch.device(device)
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(
-            f"device={device!r} was requested but CUDA is not available on this "
-            "machine; use device='cpu'."
-        )
-    return dev
+    return check_device(device)
 
 
 def inference_device(device):
@@ -32,10 +34,16 @@ def inference_device(device):
     A model fitted with ``device="cuda"`` and unpickled on a machine without a
     GPU then still predicts (on CPU).
     """
-    dev = torch.device(device)
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, ValueError, TypeError):
+        return check_device(device)  # raises, naming the value
     if dev.type == "cuda" and not torch.cuda.is_available():
         return torch.device("cpu")
-    return dev
+    if dev.type == "mps" and not (getattr(torch.backends, "mps", None) is not None
+                                  and torch.backends.mps.is_available()):
+        return torch.device("cpu")
+    return check_device(dev)
 
 
 def make_generator(random_state):
@@ -54,5 +62,12 @@ def make_generator(random_state):
 
 
 def to_tensor(X, device, dtype=torch.float32):
-    """Copy an array into a new tensor (safe on read-only / memory-mapped input)."""
-    return torch.tensor(np.asarray(X), dtype=dtype, device=device)
+    """Copy an array into a new tensor (safe on read-only / memory-mapped input).
+
+    Raises a ValueError naming the row and column of the first value that
+    overflows float32 (it would silently become ``inf``).
+    """
+    X = np.asarray(X)
+    if dtype == torch.float32:
+        check_float32_range(X)
+    return torch.tensor(X, dtype=dtype, device=device)

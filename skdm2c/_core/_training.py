@@ -13,6 +13,8 @@ import time
 import numpy as np
 import torch
 
+from ._validation import check_float32_range
+
 
 class DivergenceError(FloatingPointError):
     """Raised when a training loss becomes NaN or infinite.
@@ -114,8 +116,13 @@ def fit_loop(train_step, *, n_samples, n_epochs, batch_size, generator, history,
 
 @torch.no_grad()
 def predict_in_batches(fn, X, device, batch_size=1024):
-    """Apply a torch function to a NumPy array in batches; return NumPy float64."""
+    """Apply a torch function to a NumPy array in batches; return NumPy float64.
+
+    Input values that overflow float32 are refused first (ValueError naming
+    the row and column), so that they are not reported as a diverged model.
+    """
     X = np.asarray(X)
+    check_float32_range(X)
     outs = []
     for start in range(0, X.shape[0], batch_size):
         xb = torch.tensor(X[start : start + batch_size], dtype=torch.float32, device=device)
@@ -125,7 +132,19 @@ def predict_in_batches(fn, X, device, batch_size=1024):
         return np.zeros((0, out_dim))
     out = np.concatenate(outs)
     if not np.all(np.isfinite(out)):
-        raise DivergenceError("The network produced NaN or infinite outputs; the model diverged.")
+        row = int(np.flatnonzero(~np.all(np.isfinite(out), axis=1))[0])
+        with np.errstate(invalid="ignore"):
+            top = float(np.nanmax(np.abs(X[row]))) if X.shape[1] else 0.0
+        if np.all(np.isfinite(X[row])) and top > 1e6:
+            raise ValueError(
+                f"The network produced NaN or infinite outputs for input row {row}, whose "
+                f"largest absolute value is {top:.4g}: the input is far outside the scale the "
+                "model was trained on. Rescale it like the training data."
+            )
+        raise DivergenceError(
+            f"The network produced NaN or infinite outputs (first at input row {row}, largest "
+            f"absolute input value {top:.4g}); the model diverged."
+        )
     return out
 
 

@@ -220,6 +220,7 @@ class DCN(BaseDeepClusterer):
         "kmeans_every": [Interval(Integral, 1, None, closed="left")],
         "n_init": [Interval(Integral, 1, None, closed="left")],
     }
+    _layer_size_params = {"hidden_sizes": {"allow_none": True}}
 
     def __init__(
         self,

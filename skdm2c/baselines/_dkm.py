@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import InvalidParameterError, Interval, StrOptions
 
 from .._core._base import BaseDeepClusterer, kmeans_on_embedding
 from .._core._training import DivergenceError, fit_loop
@@ -17,6 +17,8 @@ __all__ = ["DKM", "annealed_alphas", "dkm_clustering_loss"]
 #: Constant inverse temperature of DKMp and number of alpha values it runs
 #: (``dkm.py``: ``alphas = 1000 * np.ones(20)``).
 _PRETRAINED_ALPHA, _PRETRAINED_N_ALPHAS = 1000.0, 20
+#: Largest inverse temperature: larger values become inf in float32 (NaN loss).
+_MAX_ALPHA = 1e30
 
 
 def annealed_alphas(n_alphas=40, first=0.1):
@@ -129,7 +131,8 @@ class DKM(BaseDeepClusterer):
         ``"auto"``: ``[1000] * 20`` with pretraining (DKMp), the annealed
         schedule without (DKMa), as in ``dkm.py``.  ``"annealed"``: the 40
         annealed values in both cases.  A float ``a``: ``[a] * 20``.  An
-        array: those values in order.
+        array: those values in order.  Values lie in ``(0, 1e30]`` (larger
+        ones overflow float32).
     epochs_per_alpha : int, default=5
         Epochs per alpha value (``dkm.py``, ``--f_epochs`` default).
     learning_rate : float, default=1e-3
@@ -221,12 +224,13 @@ class DKM(BaseDeepClusterer):
         "lambda_": [Interval(Real, 0, None, closed="left")],
         "alphas": [
             StrOptions({"auto", "annealed"}),
-            Interval(Real, 0, None, closed="neither"),
+            Interval(Real, 0, _MAX_ALPHA, closed="right"),
             "array-like",
         ],
         "epochs_per_alpha": [Interval(Integral, 0, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
     }
+    _layer_size_params = {"hidden_sizes": {"allow_none": True}}
 
     def __init__(
         self,
@@ -267,14 +271,23 @@ class DKM(BaseDeepClusterer):
             return np.full(_PRETRAINED_N_ALPHAS, _PRETRAINED_ALPHA)
         if isinstance(alphas, Real):
             return np.full(_PRETRAINED_N_ALPHAS, float(alphas))
-        values = np.array(alphas, dtype=np.float64)
+        message = (
+            "alphas must be 'auto', 'annealed', a positive float or a non-empty "
+            f"1-D sequence of positive floats, each at most {_MAX_ALPHA:g}; got {alphas!r}."
+        )
+        items = np.asarray(alphas, dtype=object)
+        if any(isinstance(v, (bool, np.bool_)) or not isinstance(v, Real)
+               for v in items.ravel()):
+            raise InvalidParameterError(message)
+        values = items.astype(np.float64)
         if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values)) \
-                or np.any(values <= 0):
-            raise ValueError(
-                "alphas must be 'auto', 'annealed', a positive float or a non-empty "
-                f"1-D sequence of positive finite floats; got {alphas!r}."
-            )
+                or np.any(values <= 0) or np.any(values > _MAX_ALPHA):
+            raise InvalidParameterError(message)
         return values
+
+    def _validate_params(self):
+        super()._validate_params()
+        self._resolve_alphas()  # the array form, before any training
 
     def _embed(self, x):
         return self.network_.autoencoder.encoder(x)

@@ -123,7 +123,8 @@ class IDEC(BaseDeepClusterer):
         Weight of the clustering (KL) loss; paper's experimental setup and the
         ``--gamma`` default of XifengGuo/IDEC, IDEC.py.
     alpha : float, default=1.0
-        Degrees of freedom of the Student-t kernel (paper; ``ClusteringLayer`` in DEC.py).
+        Degrees of freedom of the Student-t kernel (paper; ``ClusteringLayer`` in DEC.py),
+        in ``[1e-6, 1e6]`` (outside, the float32 kernel over- or underflows).
     update_interval : int or None, default=None
         Mini-batch steps between two target updates.  ``None`` means one
         pass over the data (``ceil(n_samples / batch_size)`` steps), the
@@ -234,7 +235,8 @@ class IDEC(BaseDeepClusterer):
         **BaseDeepClusterer._parameter_constraints,
         **BaseDeepClusterer._autoencoder_constraints,
         "gamma": [Interval(Real, 0, None, closed="left")],
-        "alpha": [Interval(Real, 0, None, closed="neither")],
+        # Outside [1e-6, 1e6] the float32 kernel over/underflows (NaN soft assignments).
+        "alpha": [Interval(Real, 1e-6, 1e6, closed="both")],
         "update_interval": [Interval(Integral, 1, None, closed="left"), None],
         "tol": [Interval(Real, 0, 1, closed="both")],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
@@ -242,6 +244,7 @@ class IDEC(BaseDeepClusterer):
         "optimizer": [StrOptions({"adam", "sgd"})],
         "n_init": [Interval(Integral, 1, None, closed="left")],
     }
+    _layer_size_params = {"hidden_sizes": {"allow_none": True}}
 
     def __init__(
         self,

@@ -242,6 +242,7 @@ class IMSAT(BaseDeepClusterer):
         "epochs": [Interval(Integral, 0, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
     }
+    _layer_size_params = {"hidden_sizes": {"allow_none": False}}
 
     def __init__(
         self,

@@ -152,14 +152,60 @@ def _read(name, data_home, check_hash, keys):
                 f"{path} has sha256 {found}, expected {_SHA256[name]}; the file is "
                 "corrupt or a different version."
             )
-    with np.load(path, allow_pickle=False) as npz:
+    import zipfile
+    import zlib
+
+    unreadable = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
+                  TypeError, AttributeError)
+    try:
+        npz = np.load(path, allow_pickle=False)
+    except unreadable as exc:
+        raise ValueError(
+            f"{path} is not a readable .npz archive (empty, truncated or corrupt?): "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+    if not isinstance(npz, np.lib.npyio.NpzFile):
+        raise ValueError(f"{path} holds a single array, not an .npz archive of named arrays.")
+    with npz:
         missing = [k for k in keys if k not in npz.files]
         if missing:
             raise ValueError(
                 f"{path} lacks the arrays {missing}; expected the keys {list(keys)} "
                 f"(found {npz.files})."
             )
-        arrays = {k: npz[k] for k in keys}
+        arrays = {}
+        for k in keys:
+            try:
+                arrays[k] = npz[k]
+            except unreadable as exc:
+                raise ValueError(
+                    f"{path}: the array {k!r} cannot be read (truncated or corrupt file, or "
+                    f"an object array, which is never unpickled): {type(exc).__name__}: {exc}"
+                ) from exc
+    for k, a in arrays.items():  # labels 1-D integers, features 2-D numbers
+        if not isinstance(a, np.ndarray):  # NpzFile returns raw bytes for a non-.npy member
+            raise ValueError(f"{path}: the member {k!r} cannot be read: it is not a .npy array.")
+        if k == "y" or k.startswith("y_"):
+            if a.ndim != 1 or a.dtype.kind not in "iu" or (a.size and a.min() < 0):
+                raise ValueError(
+                    f"{path}: the labels {k!r} must be a 1-D array of non-negative integers; "
+                    f"got a {a.dtype} array of shape {a.shape}"
+                    + (f" with minimum {a.min()}." if a.size and a.dtype.kind in "iuf" else ".")
+                )
+        elif k.startswith(("x_", "img", "txt")) and "_id" not in k:
+            if a.ndim != 2 or a.dtype.kind not in "iuf" or 0 in a.shape:
+                raise ValueError(
+                    f"{path}: the features {k!r} must be a non-empty 2-D numeric array; got a "
+                    f"{a.dtype} array of shape {a.shape}."
+                )
+            bad = ~np.isfinite(a) if a.dtype.kind == "f" else None
+            if bad is not None and bad.any():
+                r, c = np.argwhere(bad)[0]
+                raise ValueError(
+                    f"{path}: the features {k!r} hold {a[r, c]} at row {r}, column {c} "
+                    f"({int(bad.any(axis=1).sum())} rows hold NaN or infinity); the file is "
+                    "corrupt or was converted incorrectly."
+                )
     return arrays, path
 
 

@@ -28,17 +28,34 @@ _LAYOUT = (
 )
 
 
+# What scipy.io.loadmat raises on an empty, truncated or corrupt file (its
+# parsers read raw headers and compressed streams, so random bytes can fail
+# in many ways); every one is reported with the path of the file.
+def _unreadable_errors():
+    import struct
+    import zlib
+
+    from scipy.io.matlab import MatReadError
+
+    return (MatReadError, ValueError, TypeError, NotImplementedError, OSError, EOFError,
+            zlib.error, struct.error, KeyError, IndexError, UnicodeDecodeError, OverflowError,
+            MemoryError, AttributeError)
+
+
 def _loadmat(path):
     from scipy.io import loadmat
 
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not a .mat file.")
     if not path.is_file():
         raise FileNotFoundError(f"{path} does not exist.")
     try:
         return loadmat(path)
-    except (ValueError, TypeError, NotImplementedError) as exc:
+    except _unreadable_errors() as exc:
         raise ValueError(
-            f"{path} could not be read by scipy.io.loadmat (MATLAB v4 to v7.2 files): {exc}"
+            f"{path} could not be read by scipy.io.loadmat (MATLAB v4 to v7.2 files; empty, "
+            f"truncated or corrupt?): {type(exc).__name__}: {exc}"
         ) from exc
 
 
