@@ -26,6 +26,7 @@ _LAZY = {
     "DKM": "skdm2c.baselines._dkm",
     "IMSAT": "skdm2c.baselines._imsat",
     "DivergenceError": "skdm2c._core._training",
+    "PairedCCAClustering": "skdm2c.linear._cca",
 }
 
 __all__ = [

@@ -202,7 +202,7 @@ def test_errors_at_fit():
         _model(modality_dims=(6, 3)).fit(X[:30])
     bad = X.copy()
     bad[0, 7] = 1.0
-    with pytest.raises(ValueError, match="Row 0 is observed in block 0"):
+    with pytest.raises(ValueError, match="Row 0 holds NaN in column"):
         _model().fit(bad)
     with pytest.raises(ValueError, match="sums to 10"):
         _model(modality_dims=(6, 4)).fit(X)
@@ -224,7 +224,7 @@ def test_errors_at_predict():
         model.predict(X[:, :8])
     bad = X.copy()
     bad[31, 0] = 0.5
-    with pytest.raises(ValueError, match="Row 31 is observed in block 0"):
+    with pytest.raises(ValueError, match="Row 31 holds NaN in column 1 inside its observed block 0"):
         model.predict(bad)
     with pytest.raises(ValueError, match="Unknown modality names"):
         model.predict({"audio": Xb})

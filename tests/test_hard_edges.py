@@ -165,10 +165,8 @@ def test_unusable_device_rejected(cls, device):
 
 # DM2C parameters whose checks need the lead's wiring of the shared validators
 # into DM2CClustering (check_layer_sizes / check_per_modality).
-DM2C_WIRING = pytest.mark.xfail(strict=True, reason="needs DM2C wiring")
 
 
-@DM2C_WIRING
 @pytest.mark.parametrize("name, value", [
     ("hidden_sizes", (8, 0)), ("hidden_sizes", (True,)), ("hidden_sizes", ((8,), (4, -1))),
     ("hidden_sizes", ((8,), 4)), ("hidden_sizes", (2.5,)), ("generator_hidden_sizes", (0,)),
@@ -191,7 +189,6 @@ def test_dm2c_per_modality_length_checked_before_training():
             est.fit(A, B)
 
 
-@DM2C_WIRING
 @pytest.mark.parametrize("scale", [1e-14, 1e200])
 def test_dm2c_scale_free(scale):
     """Data scaled by 1e-14 or 1e200 gets the codes of unit-scale data (standardize=True)."""
@@ -205,7 +202,6 @@ def test_dm2c_scale_free(scale):
     np.testing.assert_array_equal(got.labels_, ref.labels_)
 
 
-@DM2C_WIRING
 @pytest.mark.parametrize("change", [dict(latent_dim=3), dict(hidden_sizes=(6,)),
                                     dict(batch_norm=False)])
 def test_dm2c_warm_start_with_changed_architecture(change):
@@ -224,7 +220,6 @@ def test_dm2c_warm_start_with_changed_architecture(change):
         assert len(est.get_feature_names_out()) == est.get_params()["latent_dim"]
 
 
-@DM2C_WIRING
 def test_dm2c_changed_latent_dim_after_fit_keeps_fitted_shapes():
     A, B = _blobs(20, 3), _blobs(20, 4, seed=1)
     est = DM2CClustering(n_clusters=2, hidden_sizes=(4,), latent_dim=2, pretrain_epochs=1,

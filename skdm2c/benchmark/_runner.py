@@ -369,6 +369,7 @@ _METHOD_SOURCES = {
     "dcn": ("baselines/_dcn.py",),
     "dkm": ("baselines/_dkm.py",),
     "imsat": ("baselines/_imsat.py",),
+    "linear": ("linear/*.py",),
 }
 _METHOD_SOURCES["dm2c-paper"] = _METHOD_SOURCES["dm2c-noadv"] = _METHOD_SOURCES["dm2c"]
 

@@ -1,7 +1,12 @@
-"""Final cluster assignment of DM2C: joint k-means or per-modality matched k-means.
+"""Final cluster assignment of DM2C: joint, matched or paired k-means.
+
+Every function takes the unified codes of the observed blocks (``U[m]``, one
+array per modality with NaN on the rows that do not observe ``m``) and the
+``(n_samples, n_modalities)`` observed mask; a row observing several
+modalities is one instance.
 
 ``"joint"`` is the published step: one k-means over the unified codes of all
-rows.  ``"matched"`` (an option of this package) runs k-means on each
+rows (a multi-block row: the mean of its blocks' codes).  ``"matched"`` (an option of this package) runs k-means on each
 modality's unified codes separately and relabels every modality's clusters by
 a minimum-cost one-to-one matching (Hungarian algorithm) of its centres to the
 reference modality's centres, so that the translation only has to bring each
@@ -72,3 +77,132 @@ def nearest(Z, centers):
     """Index of the nearest centre of every row."""
     d2 = ((Z[:, None, :] - centers[None, :, :]) ** 2).sum(-1)
     return np.argmin(d2, axis=1).astype(np.int64)
+
+
+def _l2(Z):
+    norms = np.linalg.norm(Z, axis=1, keepdims=True)
+    return Z / np.where(norms > 0, norms, 1.0)
+
+
+def _fused(U, observed, normalize=False):
+    Z = np.zeros((observed.shape[0], U[0].shape[1]))
+    for m, Um in enumerate(U):
+        rows = observed[:, m]
+        Z[rows] += _l2(Um[rows]) if normalize else Um[rows]
+    Z /= observed.sum(1, keepdims=True)
+    return _l2(Z) if normalize else Z
+
+
+def _block_cost(U, observed, centers, weights=None):
+    """``cost[i, k]``: sum over the observed blocks of row i of ``w_m ||U_m[i] - C_m[k]||^2``."""
+    k = centers[0].shape[0]
+    cost = np.zeros((observed.shape[0], k))
+    for m, Um in enumerate(U):
+        rows = observed[:, m]
+        if rows.any():
+            d2 = ((Um[rows][:, None, :] - centers[m][None]) ** 2).sum(-1)
+            cost[rows] += d2 * (1.0 if weights is None else weights[m])
+    return cost
+
+
+def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100):
+    """Assignment for partially paired data: shared clusters, per-modality centres.
+
+    The block codes are scaled to unit length.  k-means on the mean code of
+    every row starts the clustering; it is then refined by a k-means in which
+    every cluster has one centre PER MODALITY and a row's cost is the sum
+    over its observed blocks of the squared distances to that modality's
+    centre, each modality weighted by the inverse of its mean within-cluster
+    distance.  Paired rows tie the modalities' centres to the same cluster;
+    single-modality rows are compared with centres of their own modality,
+    so a systematic offset between the modalities' unified codes (the
+    modality gap) does not split clusters by modality.
+
+    Returns ``(labels, centers, modality_centers, weights)``.
+    """
+    V = [_l2(np.where(np.isnan(Um), 0.0, Um)) for Um in U]
+    km = kmeans_on_embedding(_fused(V, observed), n_clusters, n_init=n_init,
+                             random_state=random_state)
+    labels = km.labels_.astype(np.int64)
+    fallback = km.cluster_centers_
+    for _ in range(max_iter):
+        centers, weights = [], []
+        for m, Vm in enumerate(V):
+            rows = observed[:, m]
+            C = np.array(fallback, copy=True)
+            for j in range(n_clusters):
+                members = rows & (labels == j)
+                if members.any():
+                    C[j] = Vm[members].mean(0)
+            centers.append(C)
+            spread = ((Vm[rows] - C[labels[rows]]) ** 2).sum(1).mean() if rows.any() else 1.0
+            weights.append(1.0 / max(spread, 1e-12))
+        new = np.argmin(_block_cost(V, observed, centers, weights), axis=1).astype(np.int64)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return labels, km.cluster_centers_, centers, weights
+
+
+def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state):
+    """Cluster the rows of packed data from their blocks' unified codes.
+
+    Parameters
+    ----------
+    U : list of ndarray of shape (n_samples, latent_dim)
+        Unified codes of every modality's blocks (NaN where not observed).
+    observed : ndarray of shape (n_samples, n_modalities), dtype=bool
+        Blocks each row observes.
+    n_clusters : int
+        Number of clusters.
+    how : {"joint", "matched", "paired"}
+        ``"joint"``: the published k-means of all rows' (mean) codes;
+        ``"matched"``: per-modality k-means matched to the reference
+        modality's clusters (:func:`matched_kmeans`); ``"paired"``:
+        :func:`paired_kmeans`.
+    pivot : int
+        The unified modality (reference of ``"matched"``).
+    n_init : int
+        k-means restarts.
+    random_state : int
+        Seed of k-means.
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,)
+    centers : ndarray of shape (n_clusters, latent_dim)
+    modality_centers : list of ndarray
+        Centres used by :func:`nearest_observed` for each modality.
+    weights : list of float or None
+        Per-modality weights of the block costs (``"paired"`` only).
+    """
+    n_mod = observed.shape[1]
+    if how == "paired":
+        return paired_kmeans(U, observed, n_clusters, n_init=n_init, random_state=random_state)
+    Z = _fused(U, observed)
+    if how == "matched":
+        _, centers, per_modality = _matched_on_blocks(U, observed, n_clusters, pivot,
+                                                      n_init=n_init, random_state=random_state)
+        labels = np.argmin(_block_cost(U, observed, per_modality), axis=1).astype(np.int64)
+        return labels, centers, per_modality, None
+    labels, centers, per_modality = joint_kmeans(Z, n_clusters, n_init=n_init,
+                                                 random_state=random_state, n_modalities=n_mod)
+    return labels, centers, per_modality, None
+
+
+def _matched_on_blocks(U, observed, n_clusters, pivot, *, n_init, random_state):
+    """:func:`matched_kmeans` on block codes (multi-block rows join every modality)."""
+    n_mod = observed.shape[1]
+    rows = [np.flatnonzero(observed[:, m]) for m in range(n_mod)]
+    Z = np.concatenate([U[m][rows[m]] for m in range(n_mod)])
+    modality = np.concatenate([np.full(len(rows[m]), m) for m in range(n_mod)])
+    return matched_kmeans(Z, modality, n_clusters, pivot, n_init=n_init,
+                          random_state=random_state, n_modalities=n_mod)
+
+
+def nearest_observed(U, observed, modality_centers, *, how, weights=None):
+    """Cluster of every row: the lowest summed block cost (see :func:`assign_clusters`)."""
+    if how == "paired":
+        U = [_l2(np.where(np.isnan(Um), 0.0, Um)) for Um in U]
+    return np.argmin(_block_cost(U, observed, modality_centers, weights),
+                     axis=1).astype(np.int64)

@@ -9,11 +9,17 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._core._base import BaseDeepClusterer
 from .._core._device import make_generator, resolve_device, to_tensor
+from .._core._validation import (
+    apply_standardizer,
+    check_layer_sizes,
+    check_per_modality,
+    fit_standardizer,
+)
 from .._core._nets import build_module, default_hidden_sizes
 from .._core._training import predict_in_batches, pretrain_autoencoder
 from .._inputs import pack_fit_input, pack_predict_input
-from .._modality import check_mixed_modal, infer_modality_dims, unpack_modalities
-from ._assign import joint_kmeans, matched_kmeans, nearest
+from .._modality import infer_modality_dims, observed_blocks, unpack_modalities
+from ._assign import assign_clusters, nearest_observed
 from ._docs import DM2C_DOC
 from ._network import DM2CNetwork
 from ._procrustes import refine_translators
@@ -45,6 +51,8 @@ class DM2CClustering(BaseDeepClusterer):
         "lambda_cycle": [Interval(Real, 0, None, closed="left")],
         "lambda_rec": [Interval(Real, 0, None, closed="left")],
         "lambda_adv": [Interval(Real, 0, None, closed="left")],
+        "lambda_pair": [Interval(Real, 0, None, closed="left")],
+        "pair_temperature": [Interval(Real, 0, None, closed="neither")],
         "critic": [StrOptions({"wgan-clip", "wgan-gp"})],
         "clip_value": [Interval(Real, 0, None, closed="neither")],
         "gp_weight": [Interval(Real, 0, None, closed="left")],
@@ -64,10 +72,19 @@ class DM2CClustering(BaseDeepClusterer):
         "tol": [Interval(Real, 0, None, closed="left"), None],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "warm_start": ["boolean"],
-        "cluster_assignment": [StrOptions({"joint", "matched"})],
+        "cluster_assignment": [StrOptions({"auto", "joint", "matched", "paired"})],
         "translator": [StrOptions({"mlp", "orthogonal"})],
         "procrustes_steps": [Interval(Integral, 0, None, closed="left")],
     }
+
+    _layer_size_params = {"hidden_sizes": {"allow_per_modality": True},
+                          "generator_hidden_sizes": {}}
+
+    #: Parameters that shape the network: a warm start with any of them
+    #: changed since the last fit refits from scratch.
+    _ARCHITECTURE_PARAMS = ("latent_dim", "hidden_sizes", "generator_hidden_sizes",
+                            "critic_hidden_size", "batch_norm", "translator", "standardize",
+                            "unified_modality", "modality_dims")
 
     def __init__(
         self,
@@ -82,6 +99,8 @@ class DM2CClustering(BaseDeepClusterer):
         lambda_cycle=1.0,
         lambda_rec=1.0,
         lambda_adv=0.5,
+        lambda_pair=1.0,
+        pair_temperature=0.5,
         critic="wgan-clip",
         clip_value=0.05,
         gp_weight=10.0,
@@ -102,7 +121,7 @@ class DM2CClustering(BaseDeepClusterer):
         tol=None,
         n_iter_no_change=10,
         warm_start=False,
-        cluster_assignment="joint",
+        cluster_assignment="auto",
         translator="mlp",
         procrustes_steps=0,
         device="cpu",
@@ -119,6 +138,8 @@ class DM2CClustering(BaseDeepClusterer):
         self.lambda_cycle = lambda_cycle
         self.lambda_rec = lambda_rec
         self.lambda_adv = lambda_adv
+        self.lambda_pair = lambda_pair
+        self.pair_temperature = pair_temperature
         self.critic = critic
         self.clip_value = clip_value
         self.gp_weight = gp_weight
@@ -147,6 +168,16 @@ class DM2CClustering(BaseDeepClusterer):
         self.verbose = verbose
 
     # ------------------------------------------------------------ validation
+    def _validate_params(self):
+        super()._validate_params()
+        check_per_modality(self.pretrain_learning_rate, "pretrain_learning_rate", None)
+        if self.modality_dims is not None:
+            check_layer_sizes(self.modality_dims, "modality_dims", allow_empty=False,
+                              what="block widths")
+
+    def _architecture(self):
+        return {k: repr(getattr(self, k)) for k in self._ARCHITECTURE_PARAMS}
+
     def _validate_layout(self, X, names_from_input):
         dims = (
             infer_modality_dims(X) if self.modality_dims is None
@@ -159,7 +190,7 @@ class DM2CClustering(BaseDeepClusterer):
             names = tuple(f"modality{i}" for i in range(len(dims)))
         if len(names) != len(dims):
             raise ValueError(f"Got {len(names)} modality_names for {len(dims)} modalities {dims}.")
-        modality = check_mixed_modal(X, dims, modality_names=names, require_all=True)
+        observed = observed_blocks(X, dims, modality_names=names, require_all=True)
         if isinstance(self.unified_modality, str):
             if self.unified_modality not in names:
                 raise ValueError(
@@ -172,7 +203,7 @@ class DM2CClustering(BaseDeepClusterer):
                 raise ValueError(
                     f"unified_modality={pivot} but the data has only {len(dims)} modalities."
                 )
-        return dims, names, modality, pivot
+        return dims, names, observed, pivot
 
     def _hidden_sizes_for(self, dims):
         hs = self.hidden_sizes
@@ -219,16 +250,17 @@ class DM2CClustering(BaseDeepClusterer):
         """
         X, _, names = pack_fit_input(X, y, Xs, self.modality_names)
         X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan")
-        dims, names, modality, pivot = self._validate_layout(X, names)
+        dims, names, observed, pivot = self._validate_layout(X, names)
         if X.shape[0] < self.n_clusters:
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
         device = resolve_device(self.device)
         generator, rng = make_generator(self.random_state)
         views, _ = unpack_modalities(X, dims)
-        warm = self.warm_start and hasattr(self, "network_") and self.modality_dims_ == dims \
-            and self._pivot == pivot
+        warm = (self.warm_start and hasattr(self, "network_") and self.modality_dims_ == dims
+                and self._pivot == pivot
+                and getattr(self, "_fitted_architecture", None) == self._architecture())
         if not warm:
-            self._set_scaling(views)
+            self._set_scaling(views, names)
             self.history_ = []
             hidden = self._hidden_sizes_for(dims)
             gen_hidden = (
@@ -243,6 +275,8 @@ class DM2CClustering(BaseDeepClusterer):
             )
             self.network_ = self.network_.to(device)
         self.modality_dims_, self.modality_names_, self._pivot = dims, names, pivot
+        self._fitted_architecture = self._architecture()
+        self._latent_dim = int(self.latent_dim)
         self.unified_modality_ = names[pivot]
         tensors = [to_tensor(self._scale(v, m), device) for m, v in enumerate(views)]
         if not warm:
@@ -253,63 +287,72 @@ class DM2CClustering(BaseDeepClusterer):
                     history=self.history_, verbose=self.verbose,
                     weight_decay=self.weight_decay, phase=f"pretrain:{names[m]}",
                 )
-        train_jointly(self, tensors, modality, generator,
+        train_jointly(self, tensors, observed, generator,
                       first_epoch=self._n_train_epochs() if warm else 0)
         if self.translator == "orthogonal" and self.procrustes_steps:
             refine_translators(self.network_, tensors, self.procrustes_steps, device)
-        Z = self._unified_codes(X, device)
+        U = self._block_codes(X, observed, device)
         seed = rng.randint(np.iinfo(np.int32).max)
-        if self.cluster_assignment == "matched":
-            labels, centers, per_modality = matched_kmeans(
-                Z, modality, self.n_clusters, pivot, n_init=self.n_init, random_state=seed,
-                n_modalities=len(dims))
-        else:
-            labels, centers, per_modality = joint_kmeans(
-                Z, self.n_clusters, n_init=self.n_init, random_state=seed,
-                n_modalities=len(dims))
+        self.cluster_assignment_ = self._resolve_assignment(observed)
+        labels, centers, per_modality, self._assignment_weights = assign_clusters(
+            U, observed, self.n_clusters, how=self.cluster_assignment_, pivot=pivot,
+            n_init=self.n_init, random_state=seed)
         self.cluster_centers_ = centers
         self.modality_cluster_centers_ = [np.asarray(c) for c in per_modality]
         self.labels_ = labels
         self.n_iter_ = self._n_train_epochs()
         return self
 
-    def _set_scaling(self, views):
+    def _set_scaling(self, views, names):
         self._means, self._scales = [], []
-        for v in views:
+        for m, v in enumerate(views):
             if self.standardize:
-                mean = v.mean(axis=0)
-                std = v.std(axis=0)
-                std[std < 1e-12] = 1.0
+                mean, scale = fit_standardizer(v, name=f"modality {names[m]!r}")
             else:
-                mean, std = np.zeros(v.shape[1]), np.ones(v.shape[1])
+                mean, scale = np.zeros(v.shape[1]), np.ones(v.shape[1])
             self._means.append(mean)
-            self._scales.append(std)
+            self._scales.append(scale)
 
     def _scale(self, v, m):
-        return (v - self._means[m]) / self._scales[m]
+        return apply_standardizer(v, self._means[m], self._scales[m])
 
     def _n_train_epochs(self):
         return sum(1 for r in getattr(self, "history_", []) if r["phase"] == "train")
 
     # -------------------------------------------------------------- inference
-    def _unified_codes(self, X, device):
-        """Latent codes of packed rows, all mapped into the unified modality's space."""
+    def _resolve_assignment(self, observed):
+        if self.cluster_assignment != "auto":
+            return self.cluster_assignment
+        return "paired" if bool((observed.sum(1) > 1).any()) else "joint"
+
+    def _block_codes(self, X, observed, device):
+        """Unified code of every observed block: ``U[m]`` (n_samples, latent), NaN elsewhere."""
         net = self.network_.to(device).eval()
         views, indices = unpack_modalities(X, self.modality_dims_)
-        Z = np.zeros((X.shape[0], self.latent_dim))
+        U = []
         for m, (v, idx) in enumerate(zip(views, indices)):
+            Um = np.full((X.shape[0], self._latent_dim), np.nan)
             if len(idx):
-                Z[idx] = predict_in_batches(lambda x, m=m: net.unify(x, m), self._scale(v, m),
-                                            device)
-        return Z
+                Um[idx] = predict_in_batches(lambda x, m=m: net.unify(x, m),
+                                             self._scale(v, m), device)
+            U.append(Um)
+        return U
+
+    def _unified_codes(self, X, observed, device):
+        """Unified codes of packed rows: the mean of the codes of a row's observed blocks."""
+        U = self._block_codes(X, observed, device)
+        Z = np.zeros((X.shape[0], self._latent_dim))
+        for m, Um in enumerate(U):
+            Z[observed[:, m]] += Um[observed[:, m]]
+        return Z / observed.sum(1, keepdims=True)
 
     def _check_predict_input(self, X, Xs):
         check_is_fitted(self)
         X = pack_predict_input(X, Xs, self.modality_dims_, self.modality_names_)
         X = validate_data(self, X, dtype=[np.float64, np.float32],
                           ensure_all_finite="allow-nan", reset=False)
-        check_mixed_modal(X, self.modality_dims_, modality_names=self.modality_names_)
-        return X
+        observed = observed_blocks(X, self.modality_dims_, modality_names=self.modality_names_)
+        return X, observed
 
     def transform(self, X, *Xs):
         """Unified latent codes: every row mapped into the unified modality's latent space.
@@ -328,11 +371,15 @@ class DM2CClustering(BaseDeepClusterer):
         Z : ndarray of shape (n_samples, latent_dim)
             Unified codes, rows in packed (concatenation) order.
         """
-        X = self._check_predict_input(X, Xs)
-        return self._unified_codes(X, self._inference_device())
+        X, observed = self._check_predict_input(X, Xs)
+        return self._unified_codes(X, observed, self._inference_device())
 
     def predict(self, X, *Xs):
-        """Assign rows of any modality to the nearest cluster centre.
+        """Assign rows of any modality (or several) to the nearest cluster.
+
+        A row observing several modalities is assigned by the sum of its
+        blocks' squared distances to each modality's cluster centres (for
+        the joint assignment: the nearest centre to the mean of its codes).
 
         Parameters
         ----------
@@ -346,14 +393,10 @@ class DM2CClustering(BaseDeepClusterer):
         labels : ndarray of shape (n_samples,)
             Cluster index of each row, in packed (concatenation) order.
         """
-        X = self._check_predict_input(X, Xs)
-        Z = self._unified_codes(X, self._inference_device())
-        _, indices = unpack_modalities(X, self.modality_dims_)
-        labels = np.zeros(X.shape[0], dtype=np.int64)
-        for m, idx in enumerate(indices):
-            if len(idx):
-                labels[idx] = nearest(Z[idx], self.modality_cluster_centers_[m])
-        return labels
+        X, observed = self._check_predict_input(X, Xs)
+        U = self._block_codes(X, observed, self._inference_device())
+        return nearest_observed(U, observed, self.modality_cluster_centers_,
+                                how=self.cluster_assignment_, weights=self._assignment_weights)
 
     def fit_predict(self, X, y=None, *Xs):
         """Fit and return ``labels_`` (same input forms as :meth:`fit`).
@@ -402,7 +445,7 @@ class DM2CClustering(BaseDeepClusterer):
 
     @property
     def _n_features_out(self):
-        return self.latent_dim
+        return self._latent_dim
 
     def __sklearn_tags__(self):
         # NaN is structural here (the blocks a row does not observe), not a

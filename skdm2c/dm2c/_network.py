@@ -122,6 +122,53 @@ def generator_losses(net, xs):
     return out, z, fakes
 
 
+def pair_losses(net, z, observed, *, temperature):
+    """Losses of the known correspondences in one mini-batch.
+
+    ``z[m]`` holds the latent codes of the batch rows observing modality
+    ``m`` (in batch order) and ``observed`` is the batch's ``(n, M)`` bool
+    mask.  For every two modalities ``a < b`` observed together on at least
+    one batch row, the unified codes of the pair (``G[m->p](z_m)``, or
+    ``z_p`` itself for the pivot) are pulled together:
+
+    - ``pair_translation``: mean squared distance of the paired unified
+      codes, plus, for pairs with the pivot, of ``G[p->m](z_p)`` to ``z_m``
+      (the supervised counterpart of the cycle loss);
+    - ``pair_contrastive``: symmetric InfoNCE (van den Oord et al., 2018) of
+      the cosine similarities of the paired unified codes at
+      ``temperature``: every code must be closer to its own partner than to
+      the other partners of the batch (needs two pairs in the batch).
+
+    Returns a dict of two scalar tensors (zero when the batch has no pair).
+    """
+    zero = next(net.parameters()).new_zeros(())
+    out = {"pair_translation": zero, "pair_contrastive": zero}
+    n_mod = observed.shape[1]
+    pos = [torch.cumsum(observed[:, m].long(), 0) - 1 for m in range(n_mod)]
+    unified = {}
+    for a in range(n_mod):
+        for b in range(a + 1, n_mod):
+            both = observed[:, a] & observed[:, b]
+            if not bool(both.any()):
+                continue
+            ia, ib = pos[a][both].to(z[a].device), pos[b][both].to(z[b].device)
+            for m in (a, b):
+                if m not in unified:
+                    unified[m] = z[m] if m == net.pivot else net.to_pivot[str(m)](z[m])
+            ua, ub = unified[a][ia], unified[b][ib]
+            loss = F.mse_loss(ua, ub)
+            for m, im, other, io in ((a, ia, b, ib), (b, ib, a, ia)):
+                if other == net.pivot:
+                    loss = loss + F.mse_loss(net.from_pivot[str(m)](z[other][io]), z[m][im])
+            out["pair_translation"] = out["pair_translation"] + loss
+            if ua.shape[0] >= 2:
+                logits = F.normalize(ua, dim=1) @ F.normalize(ub, dim=1).T / temperature
+                target = torch.arange(ua.shape[0], device=ua.device)
+                out["pair_contrastive"] = out["pair_contrastive"] + 0.5 * (
+                    F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target))
+    return out
+
+
 def critic_loss(net, z, fakes, *, kind, gp_weight, generator):
     """Wasserstein critic loss ``E[D(fake)] - E[D(real)]`` summed over critics.
 

@@ -1,8 +1,11 @@
 """The joint adversarial phase of DM2C (the ``train_step`` of the epoch loop).
 
 Generator step on every mixed mini-batch (reconstruction + cycle + cycle
-reconstruction + adversarial), critic step every ``critic_interval``
-generator steps, optional early stopping on the training objective.
+reconstruction + adversarial, plus the known-pair losses of rows that observe
+several modalities), critic step every ``critic_interval`` generator steps,
+optional early stopping on the training objective.  Without multi-block rows
+the steps, their random draws and their losses are exactly the published
+ones.
 """
 
 import warnings
@@ -12,10 +15,21 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 
 from .._core._training import fit_loop, pretrain_autoencoder
-from ._network import critic_loss, generator_losses
+from ._network import critic_loss, generator_losses, pair_losses
 
 
-def train_jointly(est, tensors, modality, generator, first_epoch):
+def _local_positions(observed):
+    """``local[m][i]``: position of row ``i`` among the rows observing ``m`` (-1 if not)."""
+    obs = torch.as_tensor(observed)
+    local = []
+    for m in range(obs.shape[1]):
+        pos = torch.full((obs.shape[0],), -1, dtype=torch.long)
+        pos[obs[:, m]] = torch.arange(int(obs[:, m].sum()))
+        local.append(pos)
+    return obs, local
+
+
+def train_jointly(est, tensors, observed, generator, first_epoch):
     """The joint adversarial phase: ``fit_loop`` over all rows, mixed batches."""
     net = est.network_
     if est.epochs == 0 or not net.others:
@@ -41,19 +55,23 @@ def train_jointly(est, tensors, modality, generator, first_epoch):
         opt_d = torch.optim.Adam(net.critic_parameters(), lr=est.learning_rate_critic,
                                  betas=(0.5, 0.9), weight_decay=est.weight_decay)
     device = tensors[0].device
-    mod_t = torch.as_tensor(modality)
-    local_t = torch.empty(len(modality), dtype=torch.long)
-    for m in range(len(tensors)):
-        local_t[mod_t == m] = torch.arange(int((mod_t == m).sum()))
+    obs_t, local = _local_positions(observed)
+    has_pairs = bool((obs_t.sum(1) > 1).any())
     state = {"step": 0, "best": np.inf, "stall": 0}
 
     def train_step(idx):
-        xs = [tensors[m][local_t[idx[mod_t[idx] == m]].to(device)] for m in range(len(tensors))]
+        ob = obs_t[idx]
+        xs = [tensors[m][local[m][idx[ob[:, m]]].to(device)] for m in range(len(tensors))]
         net.train()
         opt_g.zero_grad()
         losses, z, fakes = generator_losses(net, xs)
         total = (est.lambda_rec * (losses["reconstruction"] + losses["cycle_reconstruction"])
                  + est.lambda_cycle * losses["cycle"] + est.lambda_adv * losses["adversarial"])
+        if has_pairs and est.lambda_pair > 0:
+            pairs = pair_losses(net, z, ob, temperature=est.pair_temperature)
+            losses.update(pairs)
+            total = total + est.lambda_pair * (pairs["pair_translation"]
+                                               + pairs["pair_contrastive"])
         total.backward()
         opt_g.step()
         record = {k: v.item() for k, v in losses.items()}
@@ -88,7 +106,7 @@ def train_jointly(est, tensors, modality, generator, first_epoch):
         record["converged"] = state["stall"] >= est.n_iter_no_change
         return record["converged"]
 
-    run = fit_loop(train_step, n_samples=len(modality), n_epochs=est.epochs,
+    run = fit_loop(train_step, n_samples=len(observed), n_epochs=est.epochs,
                    batch_size=est.batch_size, generator=generator, history=est.history_,
                    phase="train", verbose=est.verbose, on_epoch_end=on_epoch_end,
                    first_epoch=first_epoch)

@@ -1,0 +1,81 @@
+"""DM2CClustering with known correspondences (rows that observe several modalities)."""
+
+import numpy as np
+import pytest
+
+from skdm2c import DM2CClustering, pack_modalities
+from skdm2c.datasets import make_incomplete, make_partially_aligned
+from skdm2c.metrics import clustering_accuracy
+
+FAST = dict(pretrain_epochs=15, epochs=15, latent_dim=8, hidden_sizes=(32,), n_init=3,
+            batch_size=64)
+
+
+def _views(n=240, k=4, seed=0):
+    """Two views of k equal-sized clusters: without pairs the correspondence of
+    the clusters across views is not identifiable."""
+    rng = np.random.RandomState(seed)
+    y = np.repeat(np.arange(k), n // k)
+    means_a, means_b = rng.normal(scale=3, size=(k, 10)), rng.normal(scale=3, size=(k, 6))
+    return [means_a[y] + rng.normal(size=(n, 10)), means_b[y] + rng.normal(size=(n, 6))], y
+
+
+def test_without_pairs_the_published_model_is_unchanged():
+    """No multi-block row: pair losses never run, the assignment is the joint one."""
+    views, y = _views()
+    X = pack_modalities(*views).X
+    a = DM2CClustering(4, random_state=0, lambda_pair=0.0, **FAST).fit(X)
+    b = DM2CClustering(4, random_state=0, lambda_pair=5.0, **FAST).fit(X)
+    c = DM2CClustering(4, random_state=0, cluster_assignment="joint", **FAST).fit(X)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_array_equal(a.labels_, c.labels_)
+    assert a.cluster_assignment_ == "joint"
+    assert not any("pair_translation" in r for r in a.history_)
+
+
+def test_pairs_drive_the_alignment():
+    accs = {0.0: [], 0.5: []}
+    for seed in range(3):
+        views, y = _views(seed=seed)
+        for frac in accs:
+            X = make_incomplete(views, y, paired_fraction=frac, random_state=seed).data
+            model = DM2CClustering(4, random_state=seed, **FAST).fit(X)
+            accs[frac].append(clustering_accuracy(y, model.labels_))
+    assert np.mean(accs[0.5]) > 0.9
+    assert np.mean(accs[0.5]) > np.mean(accs[0.0]) + 0.1
+
+
+def test_multi_block_rows_fit_predict_transform():
+    views, y = _views()
+    data = make_incomplete(views, y, paired_fraction=0.3, random_state=0)
+    model = DM2CClustering(4, random_state=0, **FAST).fit(data.data)
+    assert model.cluster_assignment_ == "paired"
+    assert any("pair_contrastive" in r for r in model.history_ if r["phase"] == "train")
+    np.testing.assert_array_equal(model.predict(data.data), model.labels_)
+    # the code of a paired row is the mean of its blocks' codes
+    paired = np.flatnonzero(data.observed.all(1))[:5]
+    both = data.data[paired]
+    only_a, only_b = both.copy(), both.copy()
+    only_a[:, 10:] = np.nan
+    only_b[:, :10] = np.nan
+    np.testing.assert_allclose(model.transform(both),
+                               (model.transform(only_a) + model.transform(only_b)) / 2,
+                               atol=1e-6)
+
+
+def test_aligned_protocol():
+    views, y = _views()
+    data = make_partially_aligned(views, y, aligned_fraction=0.5, random_state=0)
+    model = DM2CClustering(4, random_state=0, **FAST).fit(data.data)
+    assert clustering_accuracy(data.target, model.labels_) > 0.9
+
+
+@pytest.mark.parametrize("params, match", [
+    ({"lambda_pair": -1.0}, "lambda_pair"), ({"pair_temperature": 0.0}, "pair_temperature"),
+    ({"cluster_assignment": "magic"}, "cluster_assignment"),
+])
+def test_bad_pair_parameters(params, match):
+    views, y = _views()
+    X = make_incomplete(views, y, paired_fraction=0.5, random_state=0).data
+    with pytest.raises(ValueError, match=match):
+        DM2CClustering(4, **{**FAST, **params}).fit(X)
