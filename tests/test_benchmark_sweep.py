@@ -153,7 +153,7 @@ def test_dm2c_preprocesses_like_the_pipelines():
     prep = fair_preprocessor()
     params = DM2CClustering().get_params()
     if type(prep).__name__ == "StandardScaler":
-        assert params["standardize"] is True
+        assert params["preprocessing"] == "auto"
     else:
         assert params.get("preprocessing", params.get("preprocess", "auto")) == prep.method
 

@@ -78,7 +78,8 @@ def test_three_modalities_and_unified_modality_by_name():
     # rows of the unified modality are encoded without translation
     Z = model.transform({"b": views["b"]})
     with torch.no_grad():
-        x = torch.tensor((views["b"] - model._means[1]) / model._scales[1], dtype=torch.float32)
+        packed = pack_modalities({"a": np.empty((0, 5)), "b": views["b"], "c": np.empty((0, 1))}).X
+        x = torch.tensor(model.preprocessor_.transform(packed)[:, 5:8], dtype=torch.float32)
         expected = net.eval().autoencoders[1].encoder(x).numpy()
     np.testing.assert_allclose(Z, expected, rtol=1e-5, atol=1e-6)
 
@@ -188,7 +189,7 @@ def test_verbose_prints_and_default_is_silent(capsys):
 def test_divergence_is_reported_not_returned_as_nan():
     Xa, Xb = _two_views()
     with pytest.raises(DivergenceError, match="during .* at epoch"):
-        _model(pretrain_learning_rate=1e12, batch_norm=False, standardize=False).fit(
+        _model(pretrain_learning_rate=1e12, batch_norm=False, preprocessing="none").fit(
             Xa * 1e6, Xb * 1e6)
 
 

@@ -191,7 +191,7 @@ def test_dm2c_per_modality_length_checked_before_training():
 
 @pytest.mark.parametrize("scale", [1e-14, 1e200])
 def test_dm2c_scale_free(scale):
-    """Data scaled by 1e-14 or 1e200 gets the codes of unit-scale data (standardize=True)."""
+    """Data scaled by 1e-14 or 1e200 gets the codes of unit-scale data (preprocessing="auto")."""
     A, B = _blobs(40, 3), _blobs(40, 4, seed=1)
     params = dict(n_clusters=2, hidden_sizes=(8,), latent_dim=2, pretrain_epochs=2, epochs=1,
                   n_init=2, random_state=0)
@@ -232,7 +232,7 @@ def test_dm2c_changed_latent_dim_after_fit_keeps_fitted_shapes():
 def test_dm2c_predict_overflow_named():
     A, B = _blobs(20, 3), _blobs(20, 4, seed=1)
     est = DM2CClustering(n_clusters=2, hidden_sizes=(4,), latent_dim=2, pretrain_epochs=1,
-                         epochs=1, n_init=1, random_state=0, standardize=False).fit(A, B)
+                         epochs=1, n_init=1, random_state=0, preprocessing="none").fit(A, B)
     with pytest.raises(ValueError, match="overflows float32"):
         est.predict(A * 1e300, B)
 

@@ -115,8 +115,12 @@ def fit_loop(train_step, *, n_samples, n_epochs, batch_size, generator, history,
 
 
 @torch.no_grad()
-def predict_in_batches(fn, X, device, batch_size=1024):
+def predict_in_batches(fn, X, device, batch_size=1024, dtype=torch.float32):
     """Apply a torch function to a NumPy array in batches; return NumPy float64.
+
+    ``dtype`` is the dtype of the input tensors (``torch.float64`` for a
+    module converted with ``.double()``: results then do not depend on how
+    the rows are batched, up to float64 rounding).
 
     Input values that overflow float32 are refused first (ValueError naming
     the row and column), so that they are not reported as a diverged model.
@@ -125,10 +129,10 @@ def predict_in_batches(fn, X, device, batch_size=1024):
     check_float32_range(X)
     outs = []
     for start in range(0, X.shape[0], batch_size):
-        xb = torch.tensor(X[start : start + batch_size], dtype=torch.float32, device=device)
+        xb = torch.tensor(X[start : start + batch_size], dtype=dtype, device=device)
         outs.append(fn(xb).detach().cpu().double().numpy())
     if not outs:
-        out_dim = fn(torch.zeros((2, X.shape[1]), dtype=torch.float32, device=device)).shape[1]
+        out_dim = fn(torch.zeros((2, X.shape[1]), dtype=dtype, device=device)).shape[1]
         return np.zeros((0, out_dim))
     out = np.concatenate(outs)
     if not np.all(np.isfinite(out)):

@@ -67,8 +67,8 @@ def fair_preprocessor(modality_dims=None):
     preprocessing DM2CClustering applies inside ``fit``.  Where that class is
     not available (an older skdm2c), a :class:`~sklearn.preprocessing.
     StandardScaler`, which ignores NaN and so standardises every feature of a
-    modality over that modality's rows only -- what DM2C's ``standardize=True``
-    did.  :data:`PREPROCESSING` names the one in use.
+    modality over that modality's rows only -- what DM2C's standardisation of
+    dense blocks does.  :data:`PREPROCESSING` names the one in use.
     """
     try:
         from skdm2c.preprocessing import ModalityPreprocessor

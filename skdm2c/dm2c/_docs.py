@@ -1,10 +1,12 @@
 """The docstring of :class:`skdm2c.DM2CClustering` (kept apart: it is long)."""
 
-DM2C_DOC = """Deep Mixed-Modal Clustering (DM2C, Jiang et al., NeurIPS 2019).
+DM2C_DOC = """Deep Mixed-Modal Clustering (DM2C, Jiang et al., NeurIPS 2019), with known pairs.
 
-Clusters data in which every instance is observed in exactly ONE modality
-(some rows only as image features, others only as text features) and no
-pairing between modalities is known.  One autoencoder per modality maps its
+Clusters data in which instances are observed in one modality (some rows
+only as image features, others only as text features) and, optionally, some
+instances in several modalities at once (a packed row that fills several
+blocks: a known cross-modal correspondence).  Without such rows it is the
+published DM2C.  One autoencoder per modality maps its
 rows into a latent space; latent generators ``G[m->p]`` / ``G[p->m]``,
 trained with cycle consistency and Wasserstein adversarial losses against
 critics, translate every modality's codes into the latent space of one
@@ -104,10 +106,16 @@ batch_norm : bool, default=True
     BatchNorm after hidden activations of autoencoders and generators
     (authors: True).
 
-standardize : bool, default=True
-    Standardise each modality's features (mean 0, unit variance over that
-    modality's training rows) before the autoencoders; undone by nothing,
-    applied again at predict time.
+preprocessing : {"auto", "standardize", "counts", "none"} or list, default="auto"
+    Per-modality input path, fitted on the training rows of each modality by
+    :class:`~skdm2c.preprocessing.ModalityPreprocessor` and applied again at
+    predict time (see :ref:`preprocessing`).  ``"auto"`` picks it from the
+    data without labels: wide, sparse, non-negative blocks (term counts) go
+    through log1p + idf + L2 + a 10-d SVD, every other block is standardised
+    (scale-free: data scaled by 1e-12 or 1e200 gives the same codes).
+    ``"none"`` feeds the raw features.  A list gives one method per
+    modality.  The stacked baselines of :mod:`skdm2c.benchmark` get the same
+    transformer as their first step.
 
 unified_modality : int or str, default=0
     The modality (index or name) whose latent space unifies all rows
@@ -126,11 +134,31 @@ n_iter_no_change : int, default=10
 
 warm_start : bool, default=False
     Reuse the fitted networks and continue the joint training for
-    ``epochs`` more epochs (no new pretraining) when the layout matches.
+    ``epochs`` more epochs (no new pretraining) when the layout matches and
+    no parameter that shapes the network (``latent_dim``, the hidden sizes,
+    ``batch_norm``, ``translator``, ``preprocessing``, ``unified_modality``,
+    ``modality_dims``) changed since the last fit; otherwise fit from
+    scratch.
 
-cluster_assignment : {"joint", "matched"}, default="joint"
+lambda_pair : float, default=1.0
+    Weight of the known-pair losses, active only on rows that observe
+    several modalities: the squared distance of a pair's unified codes (and
+    of ``G[p->m](z_p)`` to ``z_m``) plus a symmetric InfoNCE contrastive
+    loss of the pairs of each mini-batch.  Without multi-block rows nothing
+    changes (not even a random draw).
+
+pair_temperature : float, default=0.5
+    Temperature of the contrastive pair loss (cosine similarities).
+
+cluster_assignment : {"auto", "joint", "matched", "paired"}, default="auto"
+    ``"auto"``: ``"joint"`` when no row observes several modalities (the
+    published step), else ``"paired"``.  ``"paired"``: k-means on the mean
+    of each row's unit-length block codes, refined by a k-means with one
+    centre per modality for every cluster (a row's cost: the sum over its
+    observed blocks of the weighted squared distances to the centre of that
+    modality), so that paired rows tie the modalities' clusters together.
     ``"joint"``: one k-means over the unified codes of all rows (the
-    paper).  ``"matched"``: k-means on each modality's unified codes
+    paper; a multi-block row counts with the mean of its codes).  ``"matched"``: k-means on each modality's unified codes
     separately, then every modality's clusters are relabelled by a
     minimum-cost one-to-one matching (Hungarian) of its centres to the
     unified modality's centres; :meth:`predict` assigns a row to the nearest
@@ -172,8 +200,12 @@ cluster_centers_ : ndarray of shape (n_clusters, latent_dim)
     ``cluster_assignment="matched"``: those of the unified modality's rows).
 
 modality_cluster_centers_ : list of ndarray of shape (n_clusters, latent_dim)
-    Centres used to assign each modality's rows, in the unified space; all
-    equal to ``cluster_centers_`` with ``cluster_assignment="joint"``.
+    Centres used to assign each modality's blocks, in the unified space
+    (unit-length codes with ``"paired"``); all equal to ``cluster_centers_``
+    with ``cluster_assignment="joint"``.
+
+cluster_assignment_ : str
+    The assignment used (``"auto"`` resolved).
 
 modality_dims_ : tuple of int
     Width of each modality's block.
@@ -224,8 +256,9 @@ the unified codes.  Deviations:
   seconds on a CPU; the authors' schedule is one parameter change away.
 - Decoder outputs and generator outputs are linear (the authors end both
   with a LeakyReLU).
-- Input features are standardised per modality (``standardize=True``); the
-  authors fed PCA-reduced 2048-d features.
+- Input features go through the per-modality preprocessing
+  (``preprocessing="auto"``: standardisation for dense features, a tf-idf +
+  SVD path for term counts); the authors fed PCA-reduced 2048-d features.
 - The authors run a 20-restart k-means after every epoch for monitoring;
   here it runs once, after training.
 - More than two modalities: generators and critics connect the unified

@@ -1,24 +1,22 @@
 """DM2CClustering: the scikit-learn estimator of Deep Mixed-Modal Clustering."""
 
+import copy
 from numbers import Integral, Real
 
 import numpy as np
+import torch
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._core._base import BaseDeepClusterer
 from .._core._device import make_generator, resolve_device, to_tensor
-from .._core._validation import (
-    apply_standardizer,
-    check_layer_sizes,
-    check_per_modality,
-    fit_standardizer,
-)
+from .._core._validation import check_layer_sizes, check_per_modality
 from .._core._nets import build_module, default_hidden_sizes
 from .._core._training import predict_in_batches, pretrain_autoencoder
 from .._inputs import pack_fit_input, pack_predict_input
 from .._modality import infer_modality_dims, observed_blocks, unpack_modalities
+from ..preprocessing import ModalityPreprocessor
 from ._assign import assign_clusters, nearest_observed
 from ._docs import DM2C_DOC
 from ._network import DM2CNetwork
@@ -66,7 +64,7 @@ class DM2CClustering(BaseDeepClusterer):
         "learning_rate_critic": [Interval(Real, 0, None, closed="left")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "batch_norm": ["boolean"],
-        "standardize": ["boolean"],
+        "preprocessing": [StrOptions({"auto", "standardize", "counts", "none"}), list, tuple],
         "unified_modality": [Interval(Integral, 0, None, closed="left"), str],
         "n_init": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left"), None],
@@ -83,7 +81,7 @@ class DM2CClustering(BaseDeepClusterer):
     #: Parameters that shape the network: a warm start with any of them
     #: changed since the last fit refits from scratch.
     _ARCHITECTURE_PARAMS = ("latent_dim", "hidden_sizes", "generator_hidden_sizes",
-                            "critic_hidden_size", "batch_norm", "translator", "standardize",
+                            "critic_hidden_size", "batch_norm", "translator", "preprocessing",
                             "unified_modality", "modality_dims")
 
     def __init__(
@@ -115,7 +113,7 @@ class DM2CClustering(BaseDeepClusterer):
         learning_rate_critic=5e-5,
         weight_decay=0.0,
         batch_norm=True,
-        standardize=True,
+        preprocessing="auto",
         unified_modality=0,
         n_init=20,
         tol=None,
@@ -154,7 +152,7 @@ class DM2CClustering(BaseDeepClusterer):
         self.learning_rate_critic = learning_rate_critic
         self.weight_decay = weight_decay
         self.batch_norm = batch_norm
-        self.standardize = standardize
+        self.preprocessing = preprocessing
         self.unified_modality = unified_modality
         self.n_init = n_init
         self.tol = tol
@@ -255,21 +253,24 @@ class DM2CClustering(BaseDeepClusterer):
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
         device = resolve_device(self.device)
         generator, rng = make_generator(self.random_state)
-        views, _ = unpack_modalities(X, dims)
         warm = (self.warm_start and hasattr(self, "network_") and self.modality_dims_ == dims
                 and self._pivot == pivot
                 and getattr(self, "_fitted_architecture", None) == self._architecture())
         if not warm:
-            self._set_scaling(views, names)
+            self.preprocessor_ = self._fit_preprocessor(X, dims)
+        Xp = self._preprocess(X)
+        dims_in = self._network_dims(dims)
+        views, _ = unpack_modalities(Xp, dims_in)
+        if not warm:
             self.history_ = []
-            hidden = self._hidden_sizes_for(dims)
+            hidden = self._hidden_sizes_for(dims_in)
             gen_hidden = (
                 (self.latent_dim,) if self.generator_hidden_sizes is None
                 else tuple(int(h) for h in self.generator_hidden_sizes)
             )
             critic_hidden = self.critic_hidden_size or max(1, self.latent_dim // 4)
             self.network_ = build_module(
-                lambda: DM2CNetwork(dims, hidden, self.latent_dim, gen_hidden, critic_hidden,
+                lambda: DM2CNetwork(dims_in, hidden, self.latent_dim, gen_hidden, critic_hidden,
                                     pivot, self.batch_norm, generator=self.translator),
                 generator,
             )
@@ -278,7 +279,7 @@ class DM2CClustering(BaseDeepClusterer):
         self._fitted_architecture = self._architecture()
         self._latent_dim = int(self.latent_dim)
         self.unified_modality_ = names[pivot]
-        tensors = [to_tensor(self._scale(v, m), device) for m, v in enumerate(views)]
+        tensors = [to_tensor(v, device) for v in views]
         if not warm:
             for m, (t, lr) in enumerate(zip(tensors, self._pretrain_lrs(len(dims)))):
                 pretrain_autoencoder(
@@ -303,18 +304,18 @@ class DM2CClustering(BaseDeepClusterer):
         self.n_iter_ = self._n_train_epochs()
         return self
 
-    def _set_scaling(self, views, names):
-        self._means, self._scales = [], []
-        for m, v in enumerate(views):
-            if self.standardize:
-                mean, scale = fit_standardizer(v, name=f"modality {names[m]!r}")
-            else:
-                mean, scale = np.zeros(v.shape[1]), np.ones(v.shape[1])
-            self._means.append(mean)
-            self._scales.append(scale)
+    def _fit_preprocessor(self, X, dims):
+        if isinstance(self.preprocessing, str) and self.preprocessing == "none":
+            return None
+        method = (self.preprocessing if isinstance(self.preprocessing, str)
+                  else list(self.preprocessing))
+        return ModalityPreprocessor(method=method, modality_dims=dims).fit(X)
 
-    def _scale(self, v, m):
-        return apply_standardizer(v, self._means[m], self._scales[m])
+    def _preprocess(self, X):
+        return X if self.preprocessor_ is None else self.preprocessor_.transform(X)
+
+    def _network_dims(self, dims):
+        return dims if self.preprocessor_ is None else self.preprocessor_.modality_dims_out_
 
     def _n_train_epochs(self):
         return sum(1 for r in getattr(self, "history_", []) if r["phase"] == "train")
@@ -327,14 +328,16 @@ class DM2CClustering(BaseDeepClusterer):
 
     def _block_codes(self, X, observed, device):
         """Unified code of every observed block: ``U[m]`` (n_samples, latent), NaN elsewhere."""
-        net = self.network_.to(device).eval()
-        views, indices = unpack_modalities(X, self.modality_dims_)
+        # Inference in float64: codes do not depend on how the rows are batched.
+        net = copy.deepcopy(self.network_).to(device).double().eval()
+        Xp = self._preprocess(X)
+        views, indices = unpack_modalities(Xp, self._network_dims(self.modality_dims_))
         U = []
         for m, (v, idx) in enumerate(zip(views, indices)):
             Um = np.full((X.shape[0], self._latent_dim), np.nan)
             if len(idx):
-                Um[idx] = predict_in_batches(lambda x, m=m: net.unify(x, m),
-                                             self._scale(v, m), device)
+                Um[idx] = predict_in_batches(lambda x, m=m: net.unify(x, m), v, device,
+                                             dtype=torch.float64)
             U.append(Um)
         return U
 
