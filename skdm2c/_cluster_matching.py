@@ -86,14 +86,19 @@ def _check_per_modality(values, name, n_modalities, shape, *, nonneg):
 
 
 def _check_centers(centers):
-    if isinstance(centers, np.ndarray) or not hasattr(centers, "__len__"):
+    if not isinstance(centers, (list, tuple)):
         raise ValueError("centers must be a list with one (n_clusters, n_features_m) array "
                          f"per modality; got {type(centers).__name__}.")
     if len(centers) < 1:
         raise ValueError("centers must hold at least one modality; got an empty list.")
     out = []
     for m, c in enumerate(centers):
-        a = np.asarray(c, dtype=np.float64)
+        if hasattr(c, "toarray"):  # scipy.sparse
+            c = c.toarray()
+        try:
+            a = np.asarray(c, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"centers[{m}] must be a numeric 2-D array; {exc}.") from None
         if a.ndim != 2 or a.shape[0] < 1 or a.shape[1] < 1:
             raise ValueError(f"centers[{m}] must be a non-empty 2-D array "
                              f"(n_clusters, n_features_m); got shape {a.shape}.")

@@ -60,6 +60,7 @@ def pack_fit_input(X, y, extra, names_param=None):
     """Packed X, y, names for ``fit``; names is None when the input was packed."""
     views, X, y, names = split_fit_args(X, y, extra)
     if views is not None:
+        _check_views_finite(views, names or names_param, several_arrays=names is None)
         packed = pack_modalities(views, names=names or names_param)
         return packed.X, y, packed.modality_names
     return X, y, None
@@ -88,10 +89,55 @@ def pack_predict_input(X, extra, modality_dims, modality_names):
     return X
 
 
+def _check_views_finite(views, names, several_arrays=False):
+    """Name the first NaN / infinite entry of a per-modality array."""
+    for i, v in enumerate(views):
+        if sparse.issparse(v) or not _is_2d(v):
+            continue
+        a = np.asarray(v)
+        if a.dtype.kind not in "fc" or a.size == 0:
+            continue
+        bad = ~np.isfinite(a)
+        if bad.any():
+            r, c = (int(k) for k in np.argwhere(bad)[0])
+            kind = "NaN" if np.isnan(a[r, c]) else "an infinite value"
+            name = f" ({names[i]!r})" if names is not None and i < len(names) else ""
+            hint = (
+                " If the first argument is already the packed array, pass y as None or a "
+                "1-D array: a 2-D array in second position is read as a second modality."
+                if several_arrays and i == 0 else
+                " A per-modality array must be fully observed (impute missing values); the "
+                "rows absent from a modality are simply not passed."
+            )
+            raise ValueError(
+                f"Modality {i}{name} holds {kind} at row {r}, column {c} of its array.{hint}"
+            )
+
+
 def _pack_checked(views, modality_dims, modality_names):
+    _check_views_finite(views, modality_names)
     for name, dim, v in zip(modality_names, modality_dims, views):
         if not _is_2d(v) or v.shape[1] != dim:
             raise ValueError(
                 f"Modality {name!r} expects arrays with {dim} columns; got shape {np.shape(v)}."
             )
     return pack_modalities(views, names=modality_names).X
+
+
+def default_names(n_modalities):
+    """``("modality0", "modality1", ...)``: the names of blocks given without names."""
+    return tuple(f"modality{i}" for i in range(n_modalities))
+
+
+def check_fitted_names(names, modality_dims, what="modality names"):
+    """The fitted modality names: the given ones, else the default names."""
+    if names is None:
+        return default_names(len(modality_dims))
+    names = tuple(names)
+    if len(names) != len(modality_dims):
+        raise ValueError(
+            f"The {len(names)} {what} {list(names)} do not match the {len(modality_dims)} "
+            f"blocks modality_dims={tuple(modality_dims)}; pass modality_dims matching the "
+            "modalities."
+        )
+    return names

@@ -17,6 +17,7 @@ from collections import namedtuple
 from numbers import Integral
 
 import numpy as np
+from scipy import sparse
 
 __all__ = [
     "PackedInstances",
@@ -103,7 +104,20 @@ def _check_dims(modality_dims, n_features=None):
             "modality_dims must be a sequence of block widths, e.g. (128, 10); "
             f"got the single integer {modality_dims!r}."
         )
-    dims = tuple(int(d) for d in modality_dims)
+    if modality_dims is None or isinstance(modality_dims, (str, bytes, dict, set)) \
+            or not hasattr(modality_dims, "__iter__"):
+        raise TypeError(
+            "modality_dims must be a sequence of block widths (positive ints), e.g. "
+            f"(128, 10); got {modality_dims!r}."
+        )
+    entries = list(modality_dims)
+    for i, d in enumerate(entries):
+        if isinstance(d, (bool, np.bool_)) or not isinstance(d, (Integral, np.integer)):
+            raise TypeError(
+                "modality_dims must be a sequence of block widths (positive ints), e.g. "
+                f"(128, 10); entry {i} is {d!r} of type {type(d).__name__}."
+            )
+    dims = tuple(int(d) for d in entries)
     if len(dims) == 0:
         raise ValueError("modality_dims must name at least one block.")
     if any(d < 1 for d in dims):
@@ -117,12 +131,44 @@ def _check_dims(modality_dims, n_features=None):
 
 
 def _as_2d_float(X, what):
+    if sparse.issparse(X):
+        raise TypeError(
+            f"{what} is a scipy.sparse matrix, but the packed mixed-modal layout is dense "
+            "(NaN marks the blocks a row does not observe). Pack sparse modalities with "
+            "skdm2c.preprocessing.pack_sparse_modalities (it densifies them), or densify "
+            "it with .toarray()."
+        )
     X = np.asarray(X)
     if X.ndim != 2:
         raise ValueError(f"{what} must be a 2-D array; got an array with shape {X.shape}.")
     if not np.issubdtype(X.dtype, np.floating):
         X = X.astype(np.float64)
     return X
+
+
+def _check_out_dtype(dtype, arrays, what):
+    """A floating output dtype (NaN marks unobserved blocks) that holds every value."""
+    if dtype is None:
+        return np.result_type(*[a.dtype for a in arrays])
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"{what}: dtype={dtype!r} is not a numpy dtype.") from exc
+    if dtype.kind != "f":
+        raise TypeError(
+            f"{what}: dtype must be a floating dtype (NaN marks the blocks a row does not "
+            f"observe); got {dtype}."
+        )
+    top = np.finfo(dtype).max
+    for i, a in enumerate(arrays):
+        finite = a[np.isfinite(a)] if a.size else a
+        if finite.size and float(np.max(np.abs(finite))) > top:
+            raise ValueError(
+                f"{what}: modality {i} holds the value {float(np.max(np.abs(finite))):.6g}, "
+                f"which overflows dtype={dtype} (largest {float(top):.4g}); use a wider dtype "
+                "or rescale."
+            )
+    return dtype
 
 
 def pack_modalities(*Xs, names=None, dtype=None):
@@ -168,8 +214,7 @@ def pack_modalities(*Xs, names=None, dtype=None):
     """
     arrays, names = _split_modalities(Xs, names, "pack_modalities")
     dims = _check_dims([a.shape[1] for a in arrays])
-    if dtype is None:
-        dtype = np.result_type(*[a.dtype for a in arrays])
+    dtype = _check_out_dtype(dtype, arrays, "pack_modalities")
     n_rows = [a.shape[0] for a in arrays]
     X = np.full((sum(n_rows), sum(dims)), np.nan, dtype=dtype)
     modality = np.repeat(np.arange(len(arrays)), n_rows)
@@ -237,6 +282,11 @@ def infer_modality_dims(X):
     X = _as_2d_float(X, "X")
     if X.shape[1] == 0:
         raise ValueError("X has no columns.")
+    if X.shape[0] == 0:
+        raise ValueError(
+            "X has no rows, so its modality blocks cannot be inferred; pass modality_dims "
+            "explicitly."
+        )
     observed = ~np.isnan(X)
     never = np.flatnonzero(~observed.any(axis=0))
     if never.size:
@@ -329,6 +379,11 @@ def observed_blocks(X, modality_dims, *, modality_names=None, require_all=False)
     dims = _check_dims(modality_dims, X.shape[1])
     if modality_names is None:
         modality_names = [f"modality{i}" for i in range(len(dims))]
+    elif len(modality_names) != len(dims):
+        raise ValueError(
+            f"Got {len(modality_names)} modality_names for {len(dims)} blocks "
+            f"modality_dims={dims}; pass one name per block."
+        )
     bounds = _block_bounds(dims)
 
     def block(m):
@@ -546,6 +601,12 @@ def _split_modalities(Xs, names, what):
         arrays = list(Xs[0])
     else:
         arrays = list(Xs)
+        bad = [i for i, a in enumerate(arrays) if isinstance(a, (list, tuple, dict))]
+        if len(arrays) > 1 and bad:
+            raise TypeError(
+                f"{what} takes several arrays, or ONE list or dict of arrays; argument "
+                f"{bad[0]} is a {type(arrays[bad[0]]).__name__} next to other arguments."
+            )
     if not arrays:
         raise ValueError(f"{what} needs at least one modality.")
     arrays = [_as_2d_float(a, f"Modality {i}") for i, a in enumerate(arrays)]
@@ -644,6 +705,11 @@ def pack_instances(*Xs, ids, names=None, dtype=None):
                 f"{list(ids)}."
             )
         ids = [ids[n] for n in names]
+    if ids is None or isinstance(ids, (str, bytes)) or not hasattr(ids, "__iter__"):
+        raise TypeError(
+            f"ids must be a sequence of 1-D id arrays, one per modality ({n_mod}), or a "
+            f"dict keyed by modality name; got {ids!r}."
+        )
     if isinstance(ids, np.ndarray) and ids.ndim == 1 and n_mod != 1 and ids.dtype != object:
         raise ValueError("ids must be a sequence of 1-D id arrays, one per modality.")
     ids = list(ids)
@@ -679,6 +745,11 @@ def pack_instances(*Xs, ids, names=None, dtype=None):
                     f"row {i}); an id names one instance, observed at most once per "
                     "modality."
                 )
+            if isinstance(key, float) and key != key:
+                raise ValueError(
+                    f"ids of modality {m} ({names[m]!r}) hold NaN at row {i}; NaN names no "
+                    "instance (it is equal to nothing, not even itself)."
+                )
             seen.add(key)
             row = table.get(key)
             if row is None:
@@ -693,8 +764,7 @@ def pack_instances(*Xs, ids, names=None, dtype=None):
         all_ids = np.concatenate([a.astype(object) for a in id_arrays])
     offsets = np.concatenate([[0], np.cumsum([a.shape[0] for a in id_arrays])])
     out_ids = all_ids[np.asarray([offsets[m] + i for m, i in first], dtype=np.intp)]
-    if dtype is None:
-        dtype = np.result_type(*[a.dtype for a in arrays])
+    dtype = _check_out_dtype(dtype, arrays, "pack_instances")
     X = np.full((n_out, sum(dims)), np.nan, dtype=dtype)
     observed = np.zeros((n_out, n_mod), dtype=bool)
     for m, ((start, stop), a) in enumerate(zip(_block_bounds(dims), arrays)):

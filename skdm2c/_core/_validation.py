@@ -127,8 +127,6 @@ def check_layer_sizes(value, name, *, n_modalities=None, allow_per_modality=Fals
                 f"{name} must be a flat sequence of positive ints ({what}); got the "
                 f"nested value {_fmt(value)}."
             )
-        if not items:
-            raise InvalidParameterError(f"{name} must be a float {bound} or a non-empty sequence.")
         if n_modalities is not None and len(items) != n_modalities:
             raise InvalidParameterError(
                 f"{name} gives {len(items)} per-modality tuples of widths for {n_modalities} "

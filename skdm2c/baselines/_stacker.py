@@ -8,7 +8,11 @@ from sklearn.decomposition import PCA
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
-from .._modality import _block_bounds, infer_modality_dims, observed_blocks
+import warnings
+
+from .._core._validation import DegenerateClusteringWarning, check_finite_params
+from .._inputs import check_fitted_names, pack_fit_input, pack_predict_input
+from .._modality import _block_bounds, _check_dims, infer_modality_dims, observed_blocks
 
 __all__ = ["ModalityStacker"]
 
@@ -50,14 +54,25 @@ class ModalityStacker(TransformerMixin, BaseEstimator):
         Transformer cloned once per modality; its ``n_components`` parameter,
         when it has one, is set to ``n_components``.  ``None`` uses
         ``PCA(n_components, svd_solver="full")`` (exact and deterministic;
-        the paper's choice of PCA, the solver is ours).
+        the paper's choice of PCA, the solver is ours), fitted on each block
+        divided by its largest absolute value (``scales_``) and scaled back,
+        so that blocks scaled by 1e-12 or 1e200 are reduced without
+        underflow or overflow.
 
     Attributes
     ----------
     modality_dims_ : tuple of int
         Block widths used (given or inferred).
+    modality_names_ : tuple of str
+        Modality names: the dict keys when ``fit`` got a dict, else
+        ``"modality0"``, ``"modality1"``, ...  (used by a dict at transform).
+    n_components_ : int
+        Output width fixed at fit (``n_components`` then).
     reducers_ : list of estimator
         Fitted reducer of each modality, in block order.
+    scales_ : ndarray of shape (n_modalities,)
+        Factor each block is divided by before its reducer (the block's
+        largest absolute value at fit for the default PCA, else 1).
     n_features_in_ : int
         Number of columns of ``X`` at fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -114,52 +129,66 @@ class ModalityStacker(TransformerMixin, BaseEstimator):
             reducer.set_params(n_components=self.n_components)
         return reducer
 
+    def _validate_params(self):
+        super()._validate_params()
+        check_finite_params(self)  # no True as n_components
+
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *Xs):
         """Fit one reducer per modality on the rows observing that modality.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, sum(modality_dims))
-            Packed mixed-modal data (NaN outside each row's observed blocks).
-        y : Ignored
-            Not used, present for API consistency.
+        X : array-like of shape (n_samples, sum(modality_dims)), list or dict
+            Packed mixed-modal data (NaN outside each row's observed blocks),
+            or the first modality's rows when further 2-D arrays follow, or a
+            list of per-modality arrays, or a dict ``{name: array}`` (the
+            forms of :class:`skdm2c.DM2CClustering`).
+        y : None, array-like of shape (n_samples,) or 2-D array
+            Ignored when 1-D or None; a 2-D array here is the second modality
+            (``fit(X_image, X_text)``).
+        *Xs : 2-D arrays
+            Further modalities.
 
         Returns
         -------
         self : object
             Fitted transformer.
         """
-        self._fit(X)
+        self._fit(X, y, Xs)
         return self
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit_transform(self, X, y=None):
+    def fit_transform(self, X, y=None, *Xs):
         """Fit the reducers and return the stacked reduced rows.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, sum(modality_dims))
-            Packed mixed-modal data.
-        y : Ignored
-            Not used, present for API consistency.
+        X : array-like of shape (n_samples, sum(modality_dims)), list or dict
+            Packed mixed-modal data, or the other forms of :meth:`fit`.
+        y : None, 1-D or 2-D array
+            Ignored, or the second modality.
+        *Xs : 2-D arrays
+            Further modalities.
 
         Returns
         -------
         Z : ndarray of shape (n_samples, n_components)
-            Reduced rows, in the row order of ``X``.
+            Reduced rows, in the row order of ``X`` (packed, i.e.
+            concatenation, order for several arrays).
         """
-        return self._fit(X)
+        return self._fit(X, y, Xs)
 
-    def _fit(self, X):
-        X = validate_data(
-            self, X, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan"
-        )
+    def _fit(self, X, y, Xs):
+        X, _, names = pack_fit_input(X, y, Xs)
+        # ensure_all_finite=False: observed_blocks names the row of an inf.
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite=False)
         if self.modality_dims is None:
             dims = infer_modality_dims(X)
         else:
-            dims = tuple(int(d) for d in self.modality_dims)
-        observed = observed_blocks(X, dims, require_all=True)
+            dims = _check_dims(self.modality_dims, X.shape[1])
+        names = check_fitted_names(names, dims)
+        observed = observed_blocks(X, dims, modality_names=names, require_all=True)
         k = self.n_components
         bounds = _block_bounds(dims)
         for m, (a, b) in enumerate(bounds):
@@ -170,37 +199,66 @@ class ModalityStacker(TransformerMixin, BaseEstimator):
                     f"n_features={dims[m]} columns at fit, but n_components={k} needs "
                     f"at least {k} of each; lower n_components."
                 )
-        reducers = []
+        reducers, scales = [], np.ones(len(dims))
         for m, (a, b) in enumerate(bounds):
+            V = X[observed[:, m], a:b]
+            if self.reducer is None:
+                top = float(np.max(np.abs(V)))
+                scales[m] = top if top > 0 else 1.0
+            if np.all(V == V[0]):
+                warnings.warn(
+                    f"Modality {m} ({names[m]!r}, columns {a}:{b}) holds the same values on "
+                    f"all its {V.shape[0]} rows at fit: every one of its rows gets the same "
+                    "reduced code.", DegenerateClusteringWarning, stacklevel=3,
+                )
             reducer = self._make_reducer()
-            reducer.fit(X[observed[:, m], a:b])
+            with np.errstate(invalid="ignore", divide="ignore"):  # PCA of a constant block
+                reducer.fit(V / scales[m])
             reducers.append(reducer)
         self.modality_dims_ = dims
+        self.modality_names_ = names
+        self.n_components_ = int(k)
         self.reducers_ = reducers
+        self.scales_ = scales
         return self._stack(X, observed)
 
     def _stack(self, X, observed):
         """Mean of the reduced blocks of every row."""
-        Z = np.zeros((X.shape[0], self.n_components), dtype=X.dtype)
+        k = self.n_components_
+        Z = np.zeros((X.shape[0], k), dtype=X.dtype)
         for m, (a, b) in enumerate(_block_bounds(self.modality_dims_)):
             idx = np.flatnonzero(observed[:, m])
             if idx.size:
-                Zm = np.asarray(self.reducers_[m].transform(X[idx, a:b]))
-                _check_width(Zm, self.n_components, m)
+                s = self.scales_[m]
+                Zm = np.asarray(self.reducers_[m].transform(X[idx, a:b] / s))
+                _check_width(Zm, k, m)
+                with np.errstate(over="ignore"):
+                    Zm = Zm * s
+                if not np.all(np.isfinite(Zm)):
+                    r = int(idx[np.flatnonzero(~np.isfinite(Zm).all(axis=1))[0]])
+                    raise ValueError(
+                        f"The reduced code of row {r} (modality {m}, "
+                        f"{self.modality_names_[m]!r}) is not finite: its values overflow "
+                        f"float64 at the block's scale ({s:.3g}); rescale the input."
+                    )
                 Z[idx] += Zm
         counts = observed.sum(axis=1)
         if np.any(counts > 1):
             Z /= counts[:, None].astype(Z.dtype)
         return Z
 
-    def transform(self, X):
+    def transform(self, X, *Xs):
         """Reduce each row with the reducer of its modality (mean over several).
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, sum(modality_dims_))
+        X : array-like of shape (n_samples, sum(modality_dims_)), list or dict
             Packed mixed-modal data; any subset of the modalities may be
-            present, and rows may observe several modalities.
+            present, and rows may observe several modalities.  Also several
+            arrays (one per fitted modality), a list of them, or a dict
+            holding any subset of ``modality_names_``.
+        *Xs : 2-D arrays
+            Further modalities when ``X`` is the first one.
 
         Returns
         -------
@@ -208,11 +266,11 @@ class ModalityStacker(TransformerMixin, BaseEstimator):
             Reduced rows, in the row order of ``X``.
         """
         check_is_fitted(self)
-        X = validate_data(
-            self, X, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan",
-            reset=False,
-        )
-        return self._stack(X, observed_blocks(X, self.modality_dims_))
+        X = pack_predict_input(X, Xs, self.modality_dims_, self.modality_names_)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite=False,
+                          reset=False)
+        observed = observed_blocks(X, self.modality_dims_, modality_names=self.modality_names_)
+        return self._stack(X, observed)
 
     def get_feature_names_out(self, input_features=None):
         """Output feature names ``stack0, stack1, ...``.
@@ -225,11 +283,12 @@ class ModalityStacker(TransformerMixin, BaseEstimator):
         Returns
         -------
         feature_names_out : ndarray of str objects
-            ``["stack0", ..., f"stack{n_components - 1}"]``.
+            ``["stack0", ..., f"stack{n_components_ - 1}"]`` (the width fixed
+            at fit, whatever ``set_params`` did since).
         """
         check_is_fitted(self)
         _check_feature_names_in(self, input_features)
-        return np.asarray([f"stack{i}" for i in range(self.n_components)], dtype=object)
+        return np.asarray([f"stack{i}" for i in range(self.n_components_)], dtype=object)
 
 
 def _check_width(Z, k, m):

@@ -115,6 +115,12 @@ def get_data_home(data_home=None):
 def _data_homes(data_home):
     """All folders searched, in order."""
     if data_home is not None:
+        if not isinstance(data_home, (str, os.PathLike)):
+            raise TypeError(
+                "data_home must be a folder path (str or os.PathLike) or None (use "
+                f"${_ENV} or ~/skdm2c_data); got {data_home!r} of type "
+                f"{type(data_home).__name__}."
+            )
         return [Path(data_home).expanduser()]
     env = os.environ.get(_ENV, "")
     folders = [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]

@@ -13,6 +13,7 @@ Modality ``0`` is the image and ``1`` the text.  Each row holds exactly one
 modality, so the rows map directly onto the packed mixed-modal array.
 """
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,11 @@ def _unreadable_errors():
 def _loadmat(path):
     from scipy.io import loadmat
 
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            f"The .mat file path must be a str or os.PathLike; got {path!r} of type "
+            f"{type(path).__name__}."
+        )
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(f"{path} is a folder, not a .mat file.")
@@ -207,6 +213,12 @@ def load_dm2c_mat(train_file, test_file=None, *, has_filename=None, label_base=1
     >>> mixed.target, mixed.modality, mixed.modality_dims, mixed.file_names.tolist()
     (array([2, 0, 1]), array([0, 1, 0]), (4, 2), ['a.jpg', 'b.xml', 'c.jpg'])
     """
+    for what, value in (("train_file", train_file), ("test_file", test_file)):
+        if value is not None and not isinstance(value, (str, os.PathLike)):
+            raise TypeError(
+                f"{what} must be a path (str or os.PathLike); got {value!r} of type "
+                f"{type(value).__name__}."
+            )
     train_file = Path(train_file)
     if train_file.is_dir():
         folder, train_file = train_file, train_file / "train_file.mat"

@@ -21,6 +21,15 @@ def _as_view(a, i):
         raise ValueError(f"View {i} must be a 2-D array; got shape {a.shape}.")
     if not np.issubdtype(a.dtype, np.floating):
         a = a.astype(np.float64)
+    bad = ~np.isfinite(a)
+    if bad.any():
+        r, c = (int(k) for k in np.argwhere(bad)[0])
+        kind = "NaN" if np.isnan(a[r, c]) else "an infinite value"
+        raise ValueError(
+            f"View {i} holds {kind} at row {r}, column {c}: the views must be fully "
+            "observed (impute missing values first); the protocols themselves decide "
+            "which blocks a row observes."
+        )
     return a
 
 

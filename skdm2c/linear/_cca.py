@@ -20,7 +20,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._core._validation import check_finite_params
+from .._core._validation import (
+    apply_standardizer,
+    check_distinct_rows,
+    check_finite_params,
+    fit_standardizer,
+)
+from .._inputs import check_fitted_names, pack_fit_input, pack_predict_input
 from .._modality import _block_bounds, _check_dims, infer_modality_dims, observed_blocks
 
 __all__ = ["PairedCCAClustering", "paired_cca_codes"]
@@ -83,14 +89,15 @@ def paired_cca_codes(A, B, n_components, *, shrinkage=0.5):
     return Wa, Wb, ma, mb, corr
 
 
-def _standardize(V):
-    mean = V.mean(0)
-    std = V.std(0)
-    scale = np.where(std > 1e-12 * max(float(np.abs(V).max()), 1e-300), std, 1.0)
-    return mean, scale
+def _standardize(V, name="X"):
+    """Scale-free per-feature mean and scale (data at 1e-12 or 1e200 is fine)."""
+    return fit_standardizer(V, name=name, rtol=1e-12)
 
 
 def _l2(Z):
+    """Rows scaled to unit length (rows first divided by their largest |value|: no overflow)."""
+    top = np.max(np.abs(Z), axis=1, keepdims=True) if Z.shape[1] else np.ones((Z.shape[0], 1))
+    Z = Z / np.where(top > 0, top, 1.0)
     norms = np.linalg.norm(Z, axis=1, keepdims=True)
     return Z / np.where(norms > 0, norms, 1.0)
 
@@ -138,6 +145,9 @@ class PairedCCAClustering(
         Centres in the code space.
     modality_dims_ : tuple of int
         Block widths used.
+    modality_names_ : tuple of str
+        Modality names: the dict keys when ``fit`` got a dict, else
+        ``"modality0"``, ``"modality1"``, ...
     n_pairs_ : list of int
         Rows observing both the pivot and modality ``m`` at fit (the pivot's
         own entry counts its rows).
@@ -199,35 +209,52 @@ class PairedCCAClustering(
 
     # ---------------------------------------------------------------- fitting
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *Xs):
         """Fit the per-modality maps, the CCAs and k-means.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, sum(modality_dims))
+        X : array-like of shape (n_samples, sum(modality_dims)), list or dict
             Packed mixed-modal data; rows that fill several blocks are known
-            correspondences.
-        y : Ignored
-            Not used, present for API consistency.
+            correspondences.  Also, as for :class:`skdm2c.DM2CClustering`,
+            the first modality's rows followed by further 2-D arrays, a list
+            of per-modality arrays or a dict ``{name: array}`` (rows given
+            that way observe one modality each: no known pairs).
+        y : None, array-like of shape (n_samples,) or 2-D array
+            Ignored when 1-D or None; a 2-D array here is the second modality.
+        *Xs : 2-D arrays
+            Further modalities.
 
         Returns
         -------
         self : object
             Fitted estimator.
         """
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan")
+        X, _, names = pack_fit_input(X, y, Xs)
+        # ensure_all_finite=False: observed_blocks names the row of an inf.
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite=False)
         dims = (infer_modality_dims(X) if self.modality_dims is None
                 else _check_dims(self.modality_dims, X.shape[1]))
+        names = check_fitted_names(names, dims)
         if self.pivot >= len(dims):
             raise ValueError(f"pivot={self.pivot} but the data has {len(dims)} modalities.")
-        obs = observed_blocks(X, dims, require_all=True)
+        obs = observed_blocks(X, dims, modality_names=names, require_all=True)
         if X.shape[0] < self.n_clusters:
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
+        check_distinct_rows(X, self.n_clusters)
+        self.modality_names_ = names
         rng = check_random_state(self.random_state)
         bounds = _block_bounds(dims)
         self.modality_dims_ = dims
         self._fit_maps(X, obs, bounds)
         Z = self._codes(X, obs)
+        if Z.shape[1] == 1 and self.n_clusters > 2:
+            raise ValueError(
+                f"The codes have a single canonical direction (n_components="
+                f"{self.n_components}, or a modality of width 1) and are scaled to unit "
+                f"length, so every code is -1 or +1: n_clusters={self.n_clusters} clusters "
+                "cannot be formed. Use n_components >= 2."
+            )
         km = KMeans(self.n_clusters, n_init=self.n_init,
                     random_state=rng.randint(np.iinfo(np.int32).max)).fit(Z)
         self.labels_ = km.labels_.astype(np.int64)
@@ -239,8 +266,8 @@ class PairedCCAClustering(
         pcas, pca_codes = [], []
         for m, (a, b) in enumerate(bounds):
             V = X[obs[:, m], a:b].astype(np.float64)
-            mean, scale = _standardize(V)
-            S = (V - mean) / scale
+            mean, scale = _standardize(V, name=f"modality {m} of X")
+            S = apply_standardizer(V, mean, scale, name=f"modality {m} of X")
             k = int(min(self.n_components, S.shape[1], max(S.shape[0] - 1, 1)))
             _, _, vt = np.linalg.svd(S - S.mean(0), full_matrices=False)
             comps = vt[:k].T
@@ -284,14 +311,29 @@ class PairedCCAClustering(
 
     def _block_codes(self, V, m):
         mean, scale, smean, comps = self._pcas[m]
-        P = ((V - mean) / scale - smean) @ comps
+        with np.errstate(over="ignore", invalid="ignore"):
+            P = (apply_standardizer(V, mean, scale, name=f"modality {m} of X") - smean) @ comps
+        if not np.all(np.isfinite(P)):
+            r = int(np.flatnonzero(~np.isfinite(P).all(axis=1))[0])
+            raise ValueError(
+                f"The PCA code of row {r} of modality {m}'s rows overflows float64 (its values "
+                f"are far outside the training scale of modality {m}); rescale the input."
+            )
         if self._maps[m] is None:
             out = np.zeros((P.shape[0], self._width))
             k = min(self._width, P.shape[1])
             out[:, :k] = P[:, :k]
             return out
         W, mu = self._maps[m]
-        return (P - mu) @ W
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = (P - mu) @ W
+        if not np.all(np.isfinite(out)):
+            r = int(np.flatnonzero(~np.isfinite(out).all(axis=1))[0])
+            raise ValueError(
+                f"The code of row {r} of modality {m}'s rows overflows float64 (its values are "
+                f"far outside the training scale of modality {m}); rescale the input."
+            )
+        return out
 
     def _codes(self, X, obs):
         Z = np.zeros((X.shape[0], self._width))
@@ -302,42 +344,90 @@ class PairedCCAClustering(
         return _l2(Z / obs.sum(1, keepdims=True))
 
     # -------------------------------------------------------------- inference
-    def _check(self, X):
+    def _check(self, X, Xs):
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan",
+        X = pack_predict_input(X, Xs, self.modality_dims_, self.modality_names_)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite=False,
                           reset=False)
-        return X, observed_blocks(X, self.modality_dims_)
+        return X, observed_blocks(X, self.modality_dims_, modality_names=self.modality_names_)
 
-    def transform(self, X):
+    def fit_transform(self, X, y=None, *Xs):
+        """Fit and return the codes of the training rows (same input forms as :meth:`fit`).
+
+        Parameters
+        ----------
+        X : array-like, list or dict
+            Training data, see :meth:`fit`.
+        y : None, 1-D or 2-D array
+            Ignored, or the second modality.
+        *Xs : 2-D arrays
+            Further modalities.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_samples, n_features_out)
+            Unit-length codes, rows in packed (concatenation) order.
+        """
+        self.fit(X, y, *Xs)
+        X, _, _ = pack_fit_input(X, y, Xs)
+        return self.transform(X)
+
+    def fit_predict(self, X, y=None, *Xs):
+        """Fit and return ``labels_`` (same input forms as :meth:`fit`).
+
+        Parameters
+        ----------
+        X : array-like, list or dict
+            Training data, see :meth:`fit`.
+        y : None, 1-D or 2-D array
+            Ignored, or the second modality.
+        *Xs : 2-D arrays
+            Further modalities.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            Cluster labels in packed (concatenation) order.
+        """
+        return self.fit(X, y, *Xs).labels_
+
+    def transform(self, X, *Xs):
         """Codes of packed rows (mean of the canonical codes of their blocks).
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, sum(modality_dims_))
-            Packed rows observing any blocks.
+        X : array-like of shape (n_samples, sum(modality_dims_)), list or dict
+            Packed rows observing any blocks, or several arrays (one per
+            fitted modality), a list of them, or a dict holding any subset
+            of ``modality_names_``.
+        *Xs : 2-D arrays
+            Further modalities when ``X`` is the first one.
 
         Returns
         -------
         Z : ndarray of shape (n_samples, n_features_out)
             Unit-length codes.
         """
-        X, obs = self._check(X)
+        X, obs = self._check(X, Xs)
         return self._codes(X, obs)
 
-    def predict(self, X):
+    def predict(self, X, *Xs):
         """Nearest cluster centre of every packed row.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, sum(modality_dims_))
-            Packed rows observing any blocks.
+        X : array-like of shape (n_samples, sum(modality_dims_)), list or dict
+            Packed rows observing any blocks, or the other forms of
+            :meth:`transform`.
+        *Xs : 2-D arrays
+            Further modalities when ``X`` is the first one.
 
         Returns
         -------
         labels : ndarray of shape (n_samples,)
             Cluster index of each row.
         """
-        Z = self.transform(X)
+        Z = self.transform(X, *Xs)
         d2 = ((Z[:, None, :] - self.cluster_centers_[None]) ** 2).sum(-1)
         return np.argmin(d2, axis=1).astype(np.int64)
 

@@ -22,6 +22,9 @@ def _per_modality_kmeans(X, modality_dims, n_clusters, n_init, random_state):
     labels = np.full((X.shape[0], len(dims)), -1, dtype=np.int64)
     for m, (view, rows) in enumerate(zip(views, indices)):
         if len(rows):
+            top = float(np.max(np.abs(view)))
+            if top > 0:  # k-means is scale-equivariant: scale-free, no overflow at 1e200
+                view = view / top
             k = min(n_clusters, len(rows))
             labels[rows, m] = KMeans(n_clusters=k, n_init=n_init,
                                      random_state=random_state).fit_predict(view)
@@ -111,6 +114,21 @@ def alignment_reference(labels_true, X, modality_dims=None, *, n_clusters=None, 
     >>> ref["random_acc"] < ref["aligned_acc"]
     True
     """
+    from numbers import Integral
+
+    from scipy import sparse
+
+    for name, value in (("n_clusters", n_clusters), ("n_init", n_init),
+                        ("n_pairings", n_pairings)):
+        if value is None and name == "n_clusters":
+            continue
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral) or value < 1:
+            raise ValueError(f"{name} must be an int >= 1; got {value!r}.")
+    if sparse.issparse(X):
+        raise TypeError(
+            "X is a scipy.sparse matrix, but packed mixed-modal data is dense (NaN marks "
+            "unobserved blocks); build it with skdm2c.preprocessing.pack_sparse_modalities."
+        )
     X = np.asarray(X, dtype=np.float64)
     y, _ = _check_labelings(labels_true, np.zeros(len(labels_true), dtype=np.int64))
     if X.ndim != 2 or X.shape[0] != y.shape[0]:

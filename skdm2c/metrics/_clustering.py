@@ -6,6 +6,7 @@ mutual information (NMI), the pairwise F-score and purity.  ARI and NMI are
 taken unchanged from scikit-learn; the other three are implemented here.
 """
 
+import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.metrics.cluster import contingency_matrix, pair_confusion_matrix
@@ -27,6 +28,11 @@ def _check_labelings(labels_true, labels_pred):
     """
     arrays = []
     for name, labels in (("labels_true", labels_true), ("labels_pred", labels_pred)):
+        arr = np.asarray(labels) if labels is not None else None
+        if arr is not None and arr.dtype.kind in "fc" and arr.ndim == 1 \
+                and not np.all(np.isfinite(arr)):
+            i = int(np.flatnonzero(~np.isfinite(arr))[0])
+            raise ValueError(f"{name} holds {arr[i]} at position {i}; labels must be finite.")
         arr = check_array(labels, ensure_2d=False, ensure_min_samples=0, dtype=None)
         if arr.ndim != 1:
             raise ValueError(f"{name} must be 1-D, got an array of shape {arr.shape}.")

@@ -7,6 +7,8 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
+from .._core._validation import check_finite_params
+from .._inputs import check_fitted_names, pack_fit_input, pack_predict_input
 from .._modality import _block_bounds, _check_dims, infer_modality_dims
 from ._blocks import observed_blocks
 from ._rules import suggest_method
@@ -75,6 +77,9 @@ class ModalityPreprocessor(TransformerMixin, BaseEstimator):
         Method applied to each block (``"auto"`` resolved).
     modality_dims_ : tuple of int
         Input block widths (given or inferred).
+    modality_names_ : tuple of str
+        Modality names: the dict keys when ``fit`` got a dict, else
+        ``"modality0"``, ``"modality1"``, ...
     modality_dims_out_ : tuple of int
         Output block widths: unchanged for ``"standardize"`` and ``"none"``,
         the number of kept singular vectors for ``"counts"``.
@@ -151,27 +156,39 @@ class ModalityPreprocessor(TransformerMixin, BaseEstimator):
                 )
         return methods
 
+    def _validate_params(self):
+        super()._validate_params()
+        check_finite_params(self)  # no True as n_components
+
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *Xs):
         """Pick and fit the method of every block on the rows that observe it.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, sum(modality_dims))
-            Packed mixed-modal data (NaN outside each row's observed blocks).
-        y : Ignored
-            Not used, present for API consistency.
+        X : array-like of shape (n_samples, sum(modality_dims)), list or dict
+            Packed mixed-modal data (NaN outside each row's observed blocks),
+            or, as for :class:`skdm2c.DM2CClustering`, the first modality's
+            rows followed by further 2-D arrays, a list of per-modality
+            arrays or a dict ``{name: array}``.
+        y : None, array-like of shape (n_samples,) or 2-D array
+            Ignored when 1-D or None; a 2-D array here is the second modality.
+        *Xs : 2-D arrays
+            Further modalities.
 
         Returns
         -------
         self : object
             Fitted transformer.
         """
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan")
+        X, _, names = pack_fit_input(X, y, Xs)
+        # ensure_all_finite=False: observed_blocks names the row of an inf.
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite=False)
         if self.modality_dims is None:
             dims = infer_modality_dims(X)
         else:
             dims = _check_dims(self.modality_dims, X.shape[1])
+        self.modality_names_ = check_fitted_names(names, dims)
         requested = self._resolve_methods(len(dims))
         obs = observed_blocks(X, dims)
         k = DEFAULT_N_COMPONENTS if self.n_components is None else int(self.n_components)
@@ -202,14 +219,38 @@ class ModalityPreprocessor(TransformerMixin, BaseEstimator):
         self.modality_dims_out_ = tuple(dims_out)
         return self
 
-    def transform(self, X):
+    def fit_transform(self, X, y=None, *Xs):
+        """Fit and transform the training rows (same input forms as :meth:`fit`).
+
+        Parameters
+        ----------
+        X : array-like, list or dict
+            Training data, see :meth:`fit`.
+        y : None, 1-D or 2-D array
+            Ignored, or the second modality.
+        *Xs : 2-D arrays
+            Further modalities.
+
+        Returns
+        -------
+        Xt : ndarray of shape (n_samples, sum(modality_dims_out_))
+            Packed output, rows in packed (concatenation) order.
+        """
+        self.fit(X, y, *Xs)
+        X, _, _ = pack_fit_input(X, y, Xs)
+        return self.transform(X)
+
+    def transform(self, X, *Xs):
         """Transform every observed block of every row with its block's method.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, sum(modality_dims_))
+        X : array-like of shape (n_samples, sum(modality_dims_)), list or dict
             Packed mixed-modal data; rows may observe any non-empty subset of
-            the blocks.
+            the blocks.  Also several arrays (one per fitted modality), a
+            list of them, or a dict holding any subset of ``modality_names_``.
+        *Xs : 2-D arrays
+            Further modalities when ``X`` is the first one.
 
         Returns
         -------
@@ -218,8 +259,9 @@ class ModalityPreprocessor(TransformerMixin, BaseEstimator):
             blocks it does not observe.
         """
         check_is_fitted(self)
+        X = pack_predict_input(X, Xs, self.modality_dims_, self.modality_names_)
         X = validate_data(self, X, dtype=[np.float64, np.float32],
-                          ensure_all_finite="allow-nan", reset=False)
+                          ensure_all_finite=False, reset=False)
         obs = observed_blocks(X, self.modality_dims_)
         Xt = np.full((X.shape[0], sum(self.modality_dims_out_)), np.nan, dtype=X.dtype)
         bounds_out = _block_bounds(self.modality_dims_out_)

@@ -1,6 +1,7 @@
 """The label-free rule that picks a preprocessing method for one modality block."""
 
 import numpy as np
+from scipy import sparse
 
 __all__ = ["suggest_method", "COUNT_MIN_ZERO_FRACTION", "COUNT_MIN_FEATURES"]
 
@@ -41,7 +42,21 @@ def suggest_method(V):
     >>> suggest_method(rng.poisson(0.1, size=(20, 60)).astype(float))
     'counts'
     """
+    if sparse.issparse(V):
+        V = V.toarray()
     V = np.asarray(V)
+    if V.ndim != 2:
+        raise ValueError(
+            f"suggest_method needs one modality's rows as a 2-D array; got shape {V.shape}."
+        )
+    if V.dtype.kind not in "biuf":
+        raise TypeError(f"suggest_method needs numeric values; got dtype {V.dtype}.")
+    if V.size and not np.all(np.isfinite(V)):
+        r, c = (int(k) for k in np.argwhere(~np.isfinite(V))[0])
+        raise ValueError(
+            f"suggest_method got a non-finite value at row {r}, column {c}; pass the "
+            "observed rows of one block (no NaN or infinity)."
+        )
     if V.size == 0:
         return "standardize"
     if V.shape[1] < COUNT_MIN_FEATURES or np.min(V) < 0:
