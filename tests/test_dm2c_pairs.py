@@ -79,3 +79,19 @@ def test_bad_pair_parameters(params, match):
     X = make_incomplete(views, y, paired_fraction=0.5, random_state=0).data
     with pytest.raises(ValueError, match=match):
         DM2CClustering(4, **{**FAST, **params}).fit(X)
+
+
+def test_early_errors_name_the_problem():
+    views, y = _views()
+    X = pack_modalities(*views).X
+    with pytest.raises(ValueError, match="cluster_assignment='paired' needs rows observing"):
+        DM2CClustering(4, cluster_assignment="paired", **FAST).fit(X)
+    with pytest.raises(ValueError, match="modality_names must be unique"):
+        DM2CClustering(4, modality_names=["a", "a"], **FAST).fit(X)
+    bad = X.copy()
+    bad[3, 2] = np.inf
+    with pytest.raises(ValueError, match="Row 3 holds an infinite value in column 2"):
+        DM2CClustering(4, **FAST).fit(bad)
+    same = pack_modalities(np.ones((10, 3)), np.ones((10, 2))).X
+    with pytest.raises(ValueError, match="only 2 distinct row"):
+        DM2CClustering(4, **FAST).fit(same)

@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._core._base import BaseDeepClusterer
 from .._core._device import make_generator, resolve_device, to_tensor
-from .._core._validation import check_layer_sizes, check_per_modality
+from .._core._validation import check_distinct_rows, check_layer_sizes, check_per_modality
 from .._core._nets import build_module, default_hidden_sizes
 from .._core._training import predict_in_batches, pretrain_autoencoder
 from .._inputs import pack_fit_input, pack_predict_input
@@ -186,6 +186,8 @@ class DM2CClustering(BaseDeepClusterer):
             names = tuple(str(n) for n in self.modality_names)
         if names is None:
             names = tuple(f"modality{i}" for i in range(len(dims)))
+        if len(set(names)) != len(names):
+            raise ValueError(f"modality_names must be unique; got {tuple(names)}.")
         if len(names) != len(dims):
             raise ValueError(f"Got {len(names)} modality_names for {len(dims)} modalities {dims}.")
         observed = observed_blocks(X, dims, modality_names=names, require_all=True)
@@ -247,10 +249,13 @@ class DM2CClustering(BaseDeepClusterer):
             Fitted estimator.
         """
         X, _, names = pack_fit_input(X, y, Xs, self.modality_names)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan")
+        # ensure_all_finite=False: observed_blocks names the row, column and block of inf/NaN.
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite=False)
         dims, names, observed, pivot = self._validate_layout(X, names)
+        assignment = self._resolve_assignment(observed)
         if X.shape[0] < self.n_clusters:
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
+        check_distinct_rows(np.nan_to_num(X, nan=np.inf), self.n_clusters)
         device = resolve_device(self.device)
         generator, rng = make_generator(self.random_state)
         warm = (self.warm_start and hasattr(self, "network_") and self.modality_dims_ == dims
@@ -294,7 +299,7 @@ class DM2CClustering(BaseDeepClusterer):
             refine_translators(self.network_, tensors, self.procrustes_steps, device)
         U = self._block_codes(X, observed, device)
         seed = rng.randint(np.iinfo(np.int32).max)
-        self.cluster_assignment_ = self._resolve_assignment(observed)
+        self.cluster_assignment_ = assignment
         labels, centers, per_modality, self._assignment_weights = assign_clusters(
             U, observed, self.n_clusters, how=self.cluster_assignment_, pivot=pivot,
             n_init=self.n_init, random_state=seed)
@@ -322,6 +327,11 @@ class DM2CClustering(BaseDeepClusterer):
 
     # -------------------------------------------------------------- inference
     def _resolve_assignment(self, observed):
+        has_pairs = bool((observed.sum(1) > 1).any())
+        if self.cluster_assignment == "paired" and not has_pairs:
+            raise ValueError(
+                "cluster_assignment='paired' needs rows observing several modalities (known "
+                "pairs); the data has none: use 'auto' or 'joint'.")
         if self.cluster_assignment != "auto":
             return self.cluster_assignment
         return "paired" if bool((observed.sum(1) > 1).any()) else "joint"
@@ -353,7 +363,7 @@ class DM2CClustering(BaseDeepClusterer):
         check_is_fitted(self)
         X = pack_predict_input(X, Xs, self.modality_dims_, self.modality_names_)
         X = validate_data(self, X, dtype=[np.float64, np.float32],
-                          ensure_all_finite="allow-nan", reset=False)
+                          ensure_all_finite=False, reset=False)
         observed = observed_blocks(X, self.modality_dims_, modality_names=self.modality_names_)
         return X, observed
 
