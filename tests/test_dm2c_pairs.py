@@ -25,7 +25,8 @@ def test_without_pairs_the_published_model_is_unchanged():
     views, y = _views()
     X = pack_modalities(*views).X
     a = DM2CClustering(4, random_state=0, lambda_pair=0.0, **FAST).fit(X)
-    b = DM2CClustering(4, random_state=0, lambda_pair=5.0, **FAST).fit(X)
+    b = DM2CClustering(4, random_state=0, lambda_pair=5.0, lambda_contrastive=1.0,
+                       **FAST).fit(X)
     c = DM2CClustering(4, random_state=0, cluster_assignment="joint", **FAST).fit(X)
     np.testing.assert_array_equal(a.labels_, b.labels_)
     np.testing.assert_array_equal(a.labels_, c.labels_)
@@ -50,7 +51,7 @@ def test_multi_block_rows_fit_predict_transform():
     data = make_incomplete(views, y, paired_fraction=0.3, random_state=0)
     model = DM2CClustering(4, random_state=0, **FAST).fit(data.data)
     assert model.cluster_assignment_ == "paired"
-    assert any("pair_contrastive" in r for r in model.history_ if r["phase"] == "train")
+    assert any("pair_translation" in r for r in model.history_ if r["phase"] == "train")
     np.testing.assert_array_equal(model.predict(data.data), model.labels_)
     # the code of a paired row is the mean of its blocks' codes
     paired = np.flatnonzero(data.observed.all(1))[:5]
@@ -72,6 +73,7 @@ def test_aligned_protocol():
 
 @pytest.mark.parametrize("params, match", [
     ({"lambda_pair": -1.0}, "lambda_pair"), ({"pair_temperature": 0.0}, "pair_temperature"),
+    ({"lambda_contrastive": -0.5}, "lambda_contrastive"),
     ({"cluster_assignment": "magic"}, "cluster_assignment"),
 ])
 def test_bad_pair_parameters(params, match):
@@ -95,3 +97,13 @@ def test_early_errors_name_the_problem():
     same = pack_modalities(np.ones((10, 3)), np.ones((10, 2))).X
     with pytest.raises(ValueError, match="only 2 distinct row"):
         DM2CClustering(4, **FAST).fit(same)
+
+
+def test_contrastive_pair_loss_is_optional():
+    views, y = _views()
+    X = make_incomplete(views, y, paired_fraction=0.3, random_state=0).data
+    model = DM2CClustering(4, random_state=0, lambda_contrastive=1.0, **FAST).fit(X)
+    train = [r for r in model.history_ if r["phase"] == "train"]
+    assert all(r["pair_contrastive"] > 0 for r in train)
+    default = DM2CClustering(4, random_state=0, **FAST).fit(X)
+    assert all(r["pair_contrastive"] == 0 for r in default.history_ if r["phase"] == "train")

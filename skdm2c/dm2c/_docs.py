@@ -141,14 +141,21 @@ warm_start : bool, default=False
     scratch.
 
 lambda_pair : float, default=1.0
-    Weight of the known-pair losses, active only on rows that observe
-    several modalities: the squared distance of a pair's unified codes (and
-    of ``G[p->m](z_p)`` to ``z_m``) plus a symmetric InfoNCE contrastive
-    loss of the pairs of each mini-batch.  Without multi-block rows nothing
-    changes (not even a random draw).
+    Weight of the known-pair translation loss, active only on rows that
+    observe several modalities: the squared distance of a pair's unified
+    codes (``G[m->p](z_m)`` against ``z_p``) and of ``G[p->m](z_p)`` against
+    ``z_m``, the supervised counterpart of the cycle loss.  Without
+    multi-block rows nothing changes (not even a random draw).
+
+lambda_contrastive : float, default=0.0
+    Weight of an optional symmetric InfoNCE contrastive loss on the pairs of
+    each mini-batch (cosine similarities of the paired unified codes at
+    ``pair_temperature``).  Off by default: measured on cub10 and Scene-15
+    it did not help and cost Scene-15 about 0.05 ACC
+    (``benchmarks/RESULTS.md``).
 
 pair_temperature : float, default=0.5
-    Temperature of the contrastive pair loss (cosine similarities).
+    Temperature of the contrastive pair loss.
 
 cluster_assignment : {"auto", "joint", "matched", "paired"}, default="auto"
     ``"auto"``: ``"joint"`` when no row observes several modalities (the

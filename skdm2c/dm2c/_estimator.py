@@ -50,6 +50,7 @@ class DM2CClustering(BaseDeepClusterer):
         "lambda_rec": [Interval(Real, 0, None, closed="left")],
         "lambda_adv": [Interval(Real, 0, None, closed="left")],
         "lambda_pair": [Interval(Real, 0, None, closed="left")],
+        "lambda_contrastive": [Interval(Real, 0, None, closed="left")],
         "pair_temperature": [Interval(Real, 0, None, closed="neither")],
         "critic": [StrOptions({"wgan-clip", "wgan-gp"})],
         "clip_value": [Interval(Real, 0, None, closed="neither")],
@@ -98,6 +99,7 @@ class DM2CClustering(BaseDeepClusterer):
         lambda_rec=1.0,
         lambda_adv=0.5,
         lambda_pair=1.0,
+        lambda_contrastive=0.0,
         pair_temperature=0.5,
         critic="wgan-clip",
         clip_value=0.05,
@@ -137,6 +139,7 @@ class DM2CClustering(BaseDeepClusterer):
         self.lambda_rec = lambda_rec
         self.lambda_adv = lambda_adv
         self.lambda_pair = lambda_pair
+        self.lambda_contrastive = lambda_contrastive
         self.pair_temperature = pair_temperature
         self.critic = critic
         self.clip_value = clip_value

@@ -122,7 +122,7 @@ def generator_losses(net, xs):
     return out, z, fakes
 
 
-def pair_losses(net, z, observed, *, temperature):
+def pair_losses(net, z, observed, *, temperature, contrastive=True):
     """Losses of the known correspondences in one mini-batch.
 
     ``z[m]`` holds the latent codes of the batch rows observing modality
@@ -134,10 +134,11 @@ def pair_losses(net, z, observed, *, temperature):
     - ``pair_translation``: mean squared distance of the paired unified
       codes, plus, for pairs with the pivot, of ``G[p->m](z_p)`` to ``z_m``
       (the supervised counterpart of the cycle loss);
-    - ``pair_contrastive``: symmetric InfoNCE (van den Oord et al., 2018) of
-      the cosine similarities of the paired unified codes at
-      ``temperature``: every code must be closer to its own partner than to
-      the other partners of the batch (needs two pairs in the batch).
+    - ``pair_contrastive`` (when ``contrastive``): symmetric InfoNCE (van
+      den Oord et al., 2018) of the cosine similarities of the paired
+      unified codes at ``temperature``: every code must be closer to its own
+      partner than to the other partners of the batch (needs two pairs in
+      the batch).
 
     Returns a dict of two scalar tensors (zero when the batch has no pair).
     """
@@ -161,7 +162,7 @@ def pair_losses(net, z, observed, *, temperature):
                 if other == net.pivot:
                     loss = loss + F.mse_loss(net.from_pivot[str(m)](z[other][io]), z[m][im])
             out["pair_translation"] = out["pair_translation"] + loss
-            if ua.shape[0] >= 2:
+            if contrastive and ua.shape[0] >= 2:
                 logits = F.normalize(ua, dim=1) @ F.normalize(ub, dim=1).T / temperature
                 target = torch.arange(ua.shape[0], device=ua.device)
                 out["pair_contrastive"] = out["pair_contrastive"] + 0.5 * (

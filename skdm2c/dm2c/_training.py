@@ -67,11 +67,12 @@ def train_jointly(est, tensors, observed, generator, first_epoch):
         losses, z, fakes = generator_losses(net, xs)
         total = (est.lambda_rec * (losses["reconstruction"] + losses["cycle_reconstruction"])
                  + est.lambda_cycle * losses["cycle"] + est.lambda_adv * losses["adversarial"])
-        if has_pairs and est.lambda_pair > 0:
-            pairs = pair_losses(net, z, ob, temperature=est.pair_temperature)
+        if has_pairs and (est.lambda_pair > 0 or est.lambda_contrastive > 0):
+            pairs = pair_losses(net, z, ob, temperature=est.pair_temperature,
+                                contrastive=est.lambda_contrastive > 0)
             losses.update(pairs)
-            total = total + est.lambda_pair * (pairs["pair_translation"]
-                                               + pairs["pair_contrastive"])
+            total = total + (est.lambda_pair * pairs["pair_translation"]
+                             + est.lambda_contrastive * pairs["pair_contrastive"])
         total.backward()
         opt_g.step()
         record = {k: v.item() for k, v in losses.items()}
