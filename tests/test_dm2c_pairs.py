@@ -102,8 +102,8 @@ def test_early_errors_name_the_problem():
 def test_contrastive_pair_loss_is_optional():
     views, y = _views()
     X = make_incomplete(views, y, paired_fraction=0.3, random_state=0).data
-    model = DM2CClustering(4, random_state=0, lambda_contrastive=1.0, **FAST).fit(X)
+    model = DM2CClustering(4, random_state=0, **FAST).fit(X)
     train = [r for r in model.history_ if r["phase"] == "train"]
     assert all(r["pair_contrastive"] > 0 for r in train)
-    default = DM2CClustering(4, random_state=0, **FAST).fit(X)
-    assert all(r["pair_contrastive"] == 0 for r in default.history_ if r["phase"] == "train")
+    off = DM2CClustering(4, random_state=0, lambda_contrastive=0.0, **FAST).fit(X)
+    assert all(r["pair_contrastive"] == 0 for r in off.history_ if r["phase"] == "train")

@@ -147,12 +147,14 @@ lambda_pair : float, default=1.0
     ``z_m``, the supervised counterpart of the cycle loss.  Without
     multi-block rows nothing changes (not even a random draw).
 
-lambda_contrastive : float, default=0.0
-    Weight of an optional symmetric InfoNCE contrastive loss on the pairs of
-    each mini-batch (cosine similarities of the paired unified codes at
-    ``pair_temperature``).  Off by default: measured on cub10 and Scene-15
-    it did not help and cost Scene-15 about 0.05 ACC
-    (``benchmarks/RESULTS.md``).
+lambda_contrastive : float, default=1.0
+    Weight of a symmetric InfoNCE contrastive loss (van den Oord et al.,
+    2018) on the pairs of each mini-batch: cosine similarities of the paired
+    unified codes at ``pair_temperature``; every code must be closer to its
+    own partner than to the other partners of the batch.  Measured over 5
+    seeds it adds about 0.08 ACC on cub10 with half of the instances paired
+    (0.749 against 0.672 without) and costs about 0.03 on Scene-15 (0.277
+    against 0.314); ``0`` switches it off (``benchmarks/RESULTS.md``).
 
 pair_temperature : float, default=0.5
     Temperature of the contrastive pair loss.

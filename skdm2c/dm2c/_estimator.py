@@ -99,7 +99,7 @@ class DM2CClustering(BaseDeepClusterer):
         lambda_rec=1.0,
         lambda_adv=0.5,
         lambda_pair=1.0,
-        lambda_contrastive=0.0,
+        lambda_contrastive=1.0,
         pair_temperature=0.5,
         critic="wgan-clip",
         clip_value=0.05,
