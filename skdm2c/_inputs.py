@@ -141,3 +141,58 @@ def check_fitted_names(names, modality_dims, what="modality names"):
             "modalities."
         )
     return names
+
+
+class MixedModalFitTransformMixin:
+    """``fit_transform`` that accepts every input form of ``fit``.
+
+    Placed before scikit-learn's ``TransformerMixin`` in the bases, so that
+    ``fit_transform(X_image, X_text)`` packs the modalities like ``fit``
+    instead of taking the second array for ``y``.
+    """
+
+    def fit_transform(self, X, y=None, *Xs):
+        """Fit and return the transformed training rows (same input forms as :meth:`fit`).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, sum(modality_dims)), list or dict
+            Packed mixed-modal data, or the first modality's rows when further
+            2-D arrays follow, or a list of per-modality arrays, or a dict
+            ``{name: array}``.
+        y : None, 1-D or 2-D array
+            Ignored, or the second modality.
+        *Xs : 2-D arrays
+            Further modalities.
+
+        Returns
+        -------
+        Xt : ndarray of shape (n_samples, n_features_out)
+            Transformed rows, in packed (concatenation) order.
+        """
+        self.fit(X, y, *Xs)
+        X, _, _ = pack_fit_input(X, y, Xs)
+        return self.transform(X)
+
+
+class MixedModalFitPredictMixin:
+    """``fit_predict`` that accepts every input form of ``fit``."""
+
+    def fit_predict(self, X, y=None, *Xs):
+        """Fit and return ``labels_`` (same input forms as :meth:`fit`).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, sum(modality_dims)), list or dict
+            Training data, see :meth:`fit`.
+        y : None, 1-D or 2-D array
+            Ignored, or the second modality.
+        *Xs : 2-D arrays
+            Further modalities.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            Cluster labels in packed (concatenation) order.
+        """
+        return self.fit(X, y, *Xs).labels_

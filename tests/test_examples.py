@@ -103,7 +103,8 @@ def test_docs_build_without_warnings(tmp_path):
 # ------------------------------------------------------------------ doctests
 # Namespaces whose every public class and function must show an example;
 # the benchmark's helpers are documented too, their examples are optional.
-CORE_NAMESPACES = ("skdm2c", "skdm2c.baselines", "skdm2c.datasets", "skdm2c.metrics")
+CORE_NAMESPACES = ("skdm2c", "skdm2c.baselines", "skdm2c.datasets", "skdm2c.metrics",
+                   "skdm2c.linear", "skdm2c.preprocessing")
 DOCUMENTED_NAMESPACES = CORE_NAMESPACES + ("skdm2c.benchmark",)
 
 

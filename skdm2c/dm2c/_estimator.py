@@ -14,7 +14,12 @@ from .._core._device import make_generator, resolve_device, to_tensor
 from .._core._validation import check_distinct_rows, check_layer_sizes, check_per_modality
 from .._core._nets import build_module, default_hidden_sizes
 from .._core._training import predict_in_batches, pretrain_autoencoder
-from .._inputs import pack_fit_input, pack_predict_input
+from .._inputs import (
+    MixedModalFitPredictMixin,
+    MixedModalFitTransformMixin,
+    pack_fit_input,
+    pack_predict_input,
+)
 from .._modality import infer_modality_dims, observed_blocks, unpack_modalities
 from ..preprocessing import ModalityPreprocessor
 from ._assign import assign_clusters, nearest_observed
@@ -26,7 +31,7 @@ from ._training import train_jointly
 __all__ = ["DM2CClustering"]
 
 
-class DM2CClustering(BaseDeepClusterer):
+class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, BaseDeepClusterer):
     __doc__ = DM2C_DOC
 
     #: The authors' published schedule (``DM2CClustering(**PAPER_PARAMS)``).
@@ -413,51 +418,6 @@ class DM2CClustering(BaseDeepClusterer):
         U = self._block_codes(X, observed, self._inference_device())
         return nearest_observed(U, observed, self.modality_cluster_centers_,
                                 how=self.cluster_assignment_, weights=self._assignment_weights)
-
-    def fit_predict(self, X, y=None, *Xs):
-        """Fit and return ``labels_`` (same input forms as :meth:`fit`).
-
-        Parameters
-        ----------
-        X : array-like, list or dict
-            Training data, see :meth:`fit`.
-        y : None, 1-D or 2-D array
-            Ignored, or the second modality.
-        *Xs : 2-D arrays
-            Further modalities.
-
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,)
-            Cluster labels in packed (concatenation) order.
-        """
-        return self.fit(X, y, *Xs).labels_
-
-    def fit_transform(self, X, y=None, *Xs):
-        """Fit and return the unified codes of the training rows.
-
-        Parameters
-        ----------
-        X : array-like, list or dict
-            Training data, see :meth:`fit`.
-        y : None, 1-D or 2-D array
-            Ignored, or the second modality.
-        *Xs : 2-D arrays
-            Further modalities.
-
-        Returns
-        -------
-        Z : ndarray of shape (n_samples, latent_dim)
-            Unified codes in packed (concatenation) order.
-        """
-        self.fit(X, y, *Xs)
-        return self.transform(*self._training_input(X, y, Xs))
-
-    @staticmethod
-    def _training_input(X, y, Xs):
-        if getattr(y, "shape", None) is not None and len(y.shape) == 2:
-            return (X, y, *Xs)
-        return (X,)
 
     @property
     def _n_features_out(self):

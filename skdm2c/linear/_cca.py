@@ -26,7 +26,13 @@ from .._core._validation import (
     check_finite_params,
     fit_standardizer,
 )
-from .._inputs import check_fitted_names, pack_fit_input, pack_predict_input
+from .._inputs import (
+    MixedModalFitPredictMixin,
+    MixedModalFitTransformMixin,
+    check_fitted_names,
+    pack_fit_input,
+    pack_predict_input,
+)
 from .._modality import _block_bounds, _check_dims, infer_modality_dims, observed_blocks
 
 __all__ = ["PairedCCAClustering", "paired_cca_codes"]
@@ -73,6 +79,18 @@ def paired_cca_codes(A, B, n_components, *, shrinkage=0.5):
     corr : ndarray of shape (k,)
         Correlation of each pair of canonical codes on the given pairs (with
         shrinkage, lower than classical CCA's on the same pairs).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdm2c.linear import paired_cca_codes
+    >>> rng = np.random.RandomState(0)
+    >>> shared = rng.normal(size=(100, 1))
+    >>> A = np.hstack([shared, rng.normal(size=(100, 2))])
+    >>> B = np.hstack([rng.normal(size=(100, 1)), -shared])
+    >>> Wa, Wb, ma, mb, corr = paired_cca_codes(A, B, 1, shrinkage=0.0)
+    >>> round(float(corr[0]), 3)
+    1.0
     """
     ma, mb = A.mean(0), B.mean(0)
     A0, B0 = A - ma, B - mb
@@ -103,6 +121,7 @@ def _l2(Z):
 
 
 class PairedCCAClustering(
+    MixedModalFitPredictMixin, MixedModalFitTransformMixin,
     ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator
 ):
     """Linear reference for partially paired mixed-modal data: CCA on known pairs.
@@ -350,46 +369,6 @@ class PairedCCAClustering(
         X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite=False,
                           reset=False)
         return X, observed_blocks(X, self.modality_dims_, modality_names=self.modality_names_)
-
-    def fit_transform(self, X, y=None, *Xs):
-        """Fit and return the codes of the training rows (same input forms as :meth:`fit`).
-
-        Parameters
-        ----------
-        X : array-like, list or dict
-            Training data, see :meth:`fit`.
-        y : None, 1-D or 2-D array
-            Ignored, or the second modality.
-        *Xs : 2-D arrays
-            Further modalities.
-
-        Returns
-        -------
-        Z : ndarray of shape (n_samples, n_features_out)
-            Unit-length codes, rows in packed (concatenation) order.
-        """
-        self.fit(X, y, *Xs)
-        X, _, _ = pack_fit_input(X, y, Xs)
-        return self.transform(X)
-
-    def fit_predict(self, X, y=None, *Xs):
-        """Fit and return ``labels_`` (same input forms as :meth:`fit`).
-
-        Parameters
-        ----------
-        X : array-like, list or dict
-            Training data, see :meth:`fit`.
-        y : None, 1-D or 2-D array
-            Ignored, or the second modality.
-        *Xs : 2-D arrays
-            Further modalities.
-
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,)
-            Cluster labels in packed (concatenation) order.
-        """
-        return self.fit(X, y, *Xs).labels_
 
     def transform(self, X, *Xs):
         """Codes of packed rows (mean of the canonical codes of their blocks).

@@ -8,7 +8,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from .._core._validation import check_finite_params
-from .._inputs import check_fitted_names, pack_fit_input, pack_predict_input
+from .._inputs import (
+    MixedModalFitTransformMixin,
+    check_fitted_names,
+    pack_fit_input,
+    pack_predict_input,
+)
 from .._modality import _block_bounds, _check_dims, infer_modality_dims
 from ._blocks import observed_blocks
 from ._rules import suggest_method
@@ -22,7 +27,7 @@ METHODS = ("auto", "standardize", "counts", "none")
 DEFAULT_N_COMPONENTS = 10
 
 
-class ModalityPreprocessor(TransformerMixin, BaseEstimator):
+class ModalityPreprocessor(MixedModalFitTransformMixin, TransformerMixin, BaseEstimator):
     """Preprocess every modality block of packed data with a method fitted to it.
 
     Each modality's block is transformed on its own, fitted on the rows that
@@ -218,27 +223,6 @@ class ModalityPreprocessor(TransformerMixin, BaseEstimator):
         self.block_states_ = states
         self.modality_dims_out_ = tuple(dims_out)
         return self
-
-    def fit_transform(self, X, y=None, *Xs):
-        """Fit and transform the training rows (same input forms as :meth:`fit`).
-
-        Parameters
-        ----------
-        X : array-like, list or dict
-            Training data, see :meth:`fit`.
-        y : None, 1-D or 2-D array
-            Ignored, or the second modality.
-        *Xs : 2-D arrays
-            Further modalities.
-
-        Returns
-        -------
-        Xt : ndarray of shape (n_samples, sum(modality_dims_out_))
-            Packed output, rows in packed (concatenation) order.
-        """
-        self.fit(X, y, *Xs)
-        X, _, _ = pack_fit_input(X, y, Xs)
-        return self.transform(X)
 
     def transform(self, X, *Xs):
         """Transform every observed block of every row with its block's method.
