@@ -291,3 +291,25 @@ def test_default_command_is_the_synthetic_spectrum():
         assert _methods_from_args(args) == ["dm2c", "linear", "kmeans"]
     sweep = build_parser().parse_args(["--sweep"])
     assert _specs_from_args(sweep) == [s.text for s in sweep_specs(["synthetic"])]
+
+
+def test_stack_width_is_bounded_by_the_preprocessed_widths():
+    """Term-count blocks leave the preprocessor with a few SVD columns: the stacked
+    baselines' common PCA width must fit them (it failed with the raw widths)."""
+    pytest.importorskip("skdm2c.preprocessing")
+    from sklearn.utils import Bunch
+
+    from skdm2c import pack_modalities
+    from skdm2c.benchmark._runner import _width, prepared_dims
+
+    rng = np.random.RandomState(0)
+    counts = [rng.poisson(0.05, size=(80, 300)).astype(float) for _ in range(2)]
+    for c in counts:
+        c[:, 0] += 1  # no empty document
+    packed = pack_modalities(*counts)
+    bunch = Bunch(data=packed.X, modality_dims=packed.modality_dims, observed=None,
+                  modality=packed.modality)
+    train = np.arange(160)
+    dims = prepared_dims(bunch, train, ("counts-test", 0, None))
+    assert max(dims) < 300
+    assert _width(bunch, train, ("counts-test", 0, None)) <= min(dims)

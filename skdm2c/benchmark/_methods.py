@@ -35,9 +35,11 @@ states each method's input in words (written into ``results.md``).
 for smoke tests of the benchmark machinery, never for reported numbers.
 
 The stacker width is chosen by :func:`stack_width`:
-``min(32, smallest modality width, smallest per-modality training row
-count)``.  32 is :class:`~skdm2c.baselines.ModalityStacker`'s default; the
-other two bounds are what PCA can produce (a 10-d LDA text modality caps the
+``min(32, smallest modality width AFTER the common preprocessing, smallest
+per-modality training row count)``.  32 is
+:class:`~skdm2c.baselines.ModalityStacker`'s default; the other two bounds
+are what PCA can produce (a 10-d LDA text modality, or a term-count block
+that the preprocessor's count path reduces to 10 SVD components, caps the
 common width at 10).
 """
 

@@ -249,9 +249,37 @@ def _labels(estimator):
     return estimator[-1].labels_ if hasattr(estimator, "steps") else estimator.labels_
 
 
+_PREPARED_DIMS = {}
+
+
+def prepared_dims(bunch, train, key):
+    """Block widths after the common preprocessing, fitted on the training rows.
+
+    The count path of :class:`~skdm2c.preprocessing.ModalityPreprocessor`
+    reduces a term-count block to a few SVD components, so the stacked
+    baselines' common PCA width must be bounded by the widths AFTER
+    preprocessing, not by the raw ones.
+    """
+    if key not in _PREPARED_DIMS:
+        from ._methods import fair_preprocessor
+
+        prep = fair_preprocessor(bunch.modality_dims)
+        if hasattr(prep, "modality_dims_out_") or type(prep).__name__ == "ModalityPreprocessor":
+            dims = prep.fit(np.asarray(bunch.data)[train]).modality_dims_out_
+        else:
+            dims = bunch.modality_dims
+        _PREPARED_DIMS.clear()
+        _PREPARED_DIMS[key] = tuple(int(d) for d in dims)
+    return _PREPARED_DIMS[key]
+
+
+def _width(bunch, train, spec_key):
+    return stack_width(prepared_dims(bunch, train, spec_key), observed_counts(bunch, train))
+
+
 def _setup(spec):
     bunch, train, test = load_benchmark_data(spec["dataset"], spec["seed"], spec["data_home"])
-    width = stack_width(bunch.modality_dims, observed_counts(bunch, train))
+    width = _width(bunch, train, (spec["dataset"], spec["seed"], str(spec["data_home"])))
     est = make_estimator(spec["method"], _n_clusters(bunch), spec["seed"], width,
                          modality_dims=bunch.modality_dims, quick=spec["quick"])
     return bunch, train, test, width, est
@@ -408,7 +436,7 @@ def _run_key(dataset, method, seed, quick, data_home, fingerprint):
     spec = parse_spec(dataset)
     bunch, train, test = load_benchmark_data(spec, seed, data_home)
     est = make_estimator(method, _n_clusters(bunch), seed,
-                         stack_width(bunch.modality_dims, observed_counts(bunch, train)),
+                         _width(bunch, train, (dataset, seed, str(data_home))),
                          modality_dims=bunch.modality_dims, quick=quick)
     data_desc = [spec.text, spec.protocol, spec.fraction, tuple(bunch.modality_dims),
                  len(train), len(test), n_paired_rows(bunch, train),
