@@ -14,8 +14,7 @@ from .._inputs import (
     pack_fit_input,
     pack_predict_input,
 )
-from .._modality import _block_bounds, _check_dims, infer_modality_dims
-from ._blocks import observed_blocks
+from .._modality import _block_bounds, _check_dims, infer_modality_dims, observed_blocks
 from ._rules import suggest_method
 from ._transforms import apply_counts, apply_standardize, fit_counts, fit_standardize
 
