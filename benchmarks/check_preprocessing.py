@@ -22,9 +22,11 @@ Configurations (``--part kmeans``, fast):
 
 * ``dm2c:defaults``: ``DM2CClustering(n_clusters, random_state=seed)`` on the
   former benchmark input (log1p+L2 rows for the count sets, raw features else);
-* ``dm2c:mp+nostd``: DM2C with ``standardize=False`` on the
-  ModalityPreprocessor output (the proposed default input path);
-* ``dm2c:mp+std``: DM2C defaults (``standardize=True``) on that output;
+* ``dm2c:mp+nostd``: DM2C with ``preprocessing="none"`` (then called
+  ``standardize=False``) on the ModalityPreprocessor output (the input path
+  DM2C now applies itself by default);
+* ``dm2c:mp+std``: DM2C with ``preprocessing="standardize"`` (then
+  ``standardize=True``, the default of the time) on that output;
 * ``dm2c:mp[k=5]+nostd`` ...: count-path variants as for k-means.
 
 ``w`` is the benchmark's ``stack_width`` (min(32, smallest block width,
@@ -160,8 +162,9 @@ def run(name, seed, config):
                           ("kmeans", KMeans(n_clusters=k, n_init=10, random_state=seed))])
         labels = model.fit(X)[-1].labels_
     else:
-        standardize = not config.endswith("+nostd")
-        model = DM2CClustering(n_clusters=k, standardize=standardize, random_state=seed)
+        # DM2C's former ``standardize=True/False`` is ``preprocessing="standardize"/"none"``.
+        preprocessing = "none" if config.endswith("+nostd") else "standardize"
+        model = DM2CClustering(n_clusters=k, preprocessing=preprocessing, random_state=seed)
         labels = model.fit(X).labels_
     return {"dataset": name, "seed": seed, "config": config, "methods": methods,
             "acc": float(clustering_accuracy(y, labels)), "nmi": float(nmi(y, labels)),

@@ -35,6 +35,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import normalized_mutual_info_score as nmi
 
 from skdm2c import DM2CClustering, ModalityStacker, pack_modalities
+from skdm2c._modality import _block_bounds
 from skdm2c.metrics import clustering_accuracy as acc
 
 torch.set_num_threads(1)
@@ -109,10 +110,13 @@ def main():
         lab = m.labels_
         net = m.network_.eval()
         own = []
+        prepared = m._preprocess(X)  # DM2C's own input path (``preprocessing``)
+        bounds = _block_bounds(m._network_dims(m.modality_dims_))
         with torch.no_grad():
-            for j, v in enumerate((xa, xb)):
+            for j, part in enumerate((slice(0, na), slice(na, len(X)))):
+                block = prepared[part, bounds[j][0]:bounds[j][1]]
                 z = net.autoencoders[j].encoder(
-                    torch.as_tensor(m._scale(v, j), dtype=torch.float32)).numpy()
+                    torch.as_tensor(block, dtype=torch.float32)).numpy()
                 yy = y[:na] if j == 0 else y[na:]
                 own.append(acc(yy, KMeans(k, n_init=10, random_state=0).fit_predict(z)))
         r = dict(seed=seed, skm_acc=acc(y, km), skm_nmi=nmi(y, km), acc=acc(y, lab),

@@ -14,7 +14,7 @@ Printed per seed and modality: k-means ACC (``n_init=10``, labels used only
 to score) on that modality's rows of
 
 * ``input``  -- the features given to DM2C,
-* ``scaled`` -- the same after DM2C's own input scaling (``standardize``),
+* ``scaled`` -- the same after DM2C's own input path (``preprocessing``),
 * ``latent`` -- the modality's own DM2C latent codes (encoder output),
 * ``joint``  -- DM2C's ``labels_`` restricted to that modality's rows,
 
@@ -32,6 +32,7 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import normalized_mutual_info_score as nmi
 
 from skdm2c import DM2CClustering, pack_modalities, unpack_modalities
+from skdm2c._modality import _block_bounds
 from skdm2c.benchmark._runner import load_benchmark_data
 from skdm2c.metrics import clustering_accuracy as acc
 
@@ -60,15 +61,18 @@ def main():
             views = [PCA(min(args.pca, *v.shape), random_state=0).fit_transform(v)
                      for v in views]
         y = y[np.concatenate(idx)]  # pack_modalities puts modality 0's rows first
-        model = DM2CClustering(n_clusters=k, random_state=seed, **kw).fit(
-            pack_modalities(*views).X)
+        packed = pack_modalities(*views).X
+        model = DM2CClustering(n_clusters=k, random_state=seed, **kw).fit(packed)
         net = model.network_.eval()
+        # DM2C's own input path (``preprocessing``), block by block
+        prepared = model._preprocess(packed)
+        bounds = _block_bounds(model._network_dims(model.modality_dims_))
         start = 0
         lines = []
         for m, v in enumerate(views):
             rows = slice(start, start + len(v))
             start += len(v)
-            scaled = model._scale(v, m)
+            scaled = prepared[rows, bounds[m][0]:bounds[m][1]]
             with torch.no_grad():
                 z = net.autoencoders[m].encoder(torch.tensor(scaled, dtype=torch.float32))
             lines.append(
