@@ -9,7 +9,7 @@ of :mod:`skdm2c._core._validation` are tested directly.  Bad files are in
 
 import math
 import warnings
-from numbers import Integral, Real
+from numbers import Integral
 from unittest import mock
 
 import numpy as np
