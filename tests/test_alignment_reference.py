@@ -66,3 +66,22 @@ def test_multi_block_rows_join_every_modality_and_are_scored_once():
     X_bad[8, 1] = 0.0  # b-block of the class-0 pair now looks like class 1
     ref_bad = alignment_reference(y, X_bad, n_clusters=2, random_state=0)
     assert ref_bad["aligned_acc"] == 1.0 and ref_bad["single_acc"][1] < 1.0
+
+
+def test_a_modality_with_fewer_rows_than_clusters_is_named():
+    import warnings
+
+    import numpy as np
+    import pytest
+
+    from skdm2c import pack_modalities
+    from skdm2c.metrics import alignment_reference
+
+    rng = np.random.RandomState(0)
+    X = pack_modalities(rng.normal(size=(30, 3)), rng.normal(size=(2, 2))).X
+    y = np.r_[np.repeat([0, 1, 2], 10), [0, 1]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        alignment_reference(y[:30], X[:30, :3], n_clusters=3, random_state=0)  # no warning
+    with pytest.warns(UserWarning, match="modality 1 has only 2 row"):
+        alignment_reference(y, X, n_clusters=3, random_state=0)

@@ -26,6 +26,14 @@ def _per_modality_kmeans(X, modality_dims, n_clusters, n_init, random_state):
             if top > 0:  # k-means is scale-equivariant: scale-free, no overflow at 1e200
                 view = view / top
             k = min(n_clusters, len(rows))
+            if k < n_clusters:
+                import warnings
+
+                warnings.warn(
+                    f"alignment_reference: modality {m} has only {len(rows)} row(s), fewer "
+                    f"than n_clusters={n_clusters}; its k-means uses {k} clusters, so its "
+                    "reference scores are not comparable with the other modalities'.",
+                    UserWarning)
             labels[rows, m] = KMeans(n_clusters=k, n_init=n_init,
                                      random_state=random_state).fit_predict(view)
     return labels, observed
