@@ -13,8 +13,9 @@ Accepted forms (``fit``, ``fit_predict``, ``predict``, ``transform``):
 
 import numpy as np
 from scipy import sparse
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._modality import pack_modalities
+from ._modality import _check_dims, infer_modality_dims, observed_blocks, pack_modalities
 
 
 def _is_2d(a):
@@ -122,6 +123,38 @@ def _pack_checked(views, modality_dims, modality_names):
                 f"Modality {name!r} expects arrays with {dim} columns; got shape {np.shape(v)}."
             )
     return pack_modalities(views, names=modality_names).X
+
+
+def validated_fit_input(estimator, X, y, Xs, names_param=None):
+    """Packed, validated training input of a mixed-modal estimator.
+
+    Packs the accepted input forms (:func:`pack_fit_input`), validates the
+    array with scikit-learn's ``validate_data`` (NaN is structural and inf
+    is left to :func:`~skdm2c.observed_blocks`, which names its row, column
+    and block) and resolves the block widths from ``estimator.modality_dims``
+    or the NaN pattern.
+
+    Returns ``(X, names, dims)``; ``names`` is None when the input was packed.
+    """
+    X, _, names = pack_fit_input(X, y, Xs, names_param)
+    X = validate_data(estimator, X, dtype=[np.float64, np.float32], ensure_all_finite=False)
+    dims = (infer_modality_dims(X) if estimator.modality_dims is None
+            else _check_dims(estimator.modality_dims, X.shape[1]))
+    return X, names, dims
+
+
+def validated_predict_input(estimator, X, Xs):
+    """Packed, validated input of a fitted estimator's predict/transform.
+
+    Returns ``(X, observed)``: the packed array in the fitted layout and the
+    blocks each row observes.
+    """
+    check_is_fitted(estimator)
+    X = pack_predict_input(X, Xs, estimator.modality_dims_, estimator.modality_names_)
+    X = validate_data(estimator, X, dtype=[np.float64, np.float32], ensure_all_finite=False,
+                      reset=False)
+    return X, observed_blocks(X, estimator.modality_dims_,
+                              modality_names=estimator.modality_names_)
 
 
 def default_names(n_modalities):

@@ -32,7 +32,7 @@ from ._validation import (
     check_not_modalities,
 )
 
-__all__ = ["TorchEstimatorMixin", "BaseDeepClusterer", "kmeans_on_embedding"]
+__all__ = ["TorchEstimatorMixin", "BaseDeepClusterer", "kmeans_on_embedding", "nearest_center"]
 
 
 def kmeans_on_embedding(Z, n_clusters, *, n_init, random_state, init="k-means++"):
@@ -71,6 +71,12 @@ _PACKED_HINT = (
     "If X is packed mixed-modal data (NaN outside each row's own modality block), put "
     "skdm2c.baselines.ModalityStacker in front of this estimator."
 )
+
+
+def nearest_center(Z, centers):
+    """Index of the nearest centre (squared Euclidean distance) of every row of ``Z``."""
+    d2 = ((Z[:, None, :] - centers[None, :, :]) ** 2).sum(-1)
+    return np.argmin(d2, axis=1).astype(np.int64)
 
 
 class TorchEstimatorMixin:
@@ -295,8 +301,7 @@ class BaseDeepClusterer(
         return self._predict_embedding(self.transform(X))
 
     def _predict_embedding(self, Z):
-        d2 = ((Z[:, None, :] - self.cluster_centers_[None, :, :]) ** 2).sum(-1)
-        return np.argmin(d2, axis=1).astype(np.int64)
+        return nearest_center(Z, self.cluster_centers_)
 
     @property
     def _n_features_out(self):

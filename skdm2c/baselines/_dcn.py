@@ -7,7 +7,7 @@ import torch
 from sklearn.utils._param_validation import Interval
 from torch.nn import functional as F
 
-from .._core._base import BaseDeepClusterer, kmeans_on_embedding
+from .._core._base import BaseDeepClusterer, kmeans_on_embedding, nearest_center
 from .._core._training import fit_loop
 
 __all__ = ["DCN", "dcn_center_update"]
@@ -69,11 +69,6 @@ def dcn_center_update(centers, counts, Z, assignments):
     new_counts = counts + m
     new_centers = (counts[:, None] * centers + sums) / new_counts[:, None]
     return new_centers, new_counts
-
-
-def _nearest(Z, centers):
-    d2 = ((Z[:, None, :] - centers[None, :, :]) ** 2).sum(-1)
-    return np.argmin(d2, axis=1)
 
 
 class DCN(BaseDeepClusterer):
@@ -293,7 +288,7 @@ class DCN(BaseDeepClusterer):
             with torch.no_grad():
                 zb = net.encoder(xb).cpu().double().numpy()
             if np.all(np.isfinite(zb)):
-                assign = _nearest(zb, state["centers"])
+                assign = nearest_center(zb, state["centers"])
                 state["centers"], state["counts"] = dcn_center_update(
                     state["centers"], state["counts"], zb, assign)
                 state["assign"][rows] = assign

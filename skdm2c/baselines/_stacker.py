@@ -6,13 +6,13 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
 from sklearn.decomposition import PCA
 from sklearn.utils._param_validation import HasMethods, Interval
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 import warnings
 
 from .._core._validation import DegenerateClusteringWarning, check_finite_params
-from .._inputs import check_fitted_names, pack_fit_input, pack_predict_input
-from .._modality import _block_bounds, _check_dims, infer_modality_dims, observed_blocks
+from .._inputs import check_fitted_names, validated_fit_input, validated_predict_input
+from .._modality import _block_bounds, observed_blocks
 
 __all__ = ["ModalityStacker"]
 
@@ -180,13 +180,7 @@ class ModalityStacker(TransformerMixin, BaseEstimator):
         return self._fit(X, y, Xs)
 
     def _fit(self, X, y, Xs):
-        X, _, names = pack_fit_input(X, y, Xs)
-        # ensure_all_finite=False: observed_blocks names the row of an inf.
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite=False)
-        if self.modality_dims is None:
-            dims = infer_modality_dims(X)
-        else:
-            dims = _check_dims(self.modality_dims, X.shape[1])
+        X, names, dims = validated_fit_input(self, X, y, Xs)
         names = check_fitted_names(names, dims)
         observed = observed_blocks(X, dims, modality_names=names, require_all=True)
         k = self.n_components
@@ -265,11 +259,7 @@ class ModalityStacker(TransformerMixin, BaseEstimator):
         Z : ndarray of shape (n_samples, n_components)
             Reduced rows, in the row order of ``X``.
         """
-        check_is_fitted(self)
-        X = pack_predict_input(X, Xs, self.modality_dims_, self.modality_names_)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite=False,
-                          reset=False)
-        observed = observed_blocks(X, self.modality_dims_, modality_names=self.modality_names_)
+        X, observed = validated_predict_input(self, X, Xs)
         return self._stack(X, observed)
 
     def get_feature_names_out(self, input_features=None):

@@ -16,7 +16,7 @@ cluster near its counterpart, not to interleave the modalities row by row.
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .._core._base import kmeans_on_embedding
+from .._core._base import kmeans_on_embedding, nearest_center
 
 
 def joint_kmeans(Z, n_clusters, *, n_init, random_state, n_modalities):
@@ -59,7 +59,7 @@ def matched_kmeans(Z, modality, n_clusters, pivot, *, n_init, random_state, n_mo
         if counts[m] < n_clusters:
             centers[m] = centers[ref]
             if rows.any():
-                labels[rows] = nearest(Z[rows], centers[ref])
+                labels[rows] = nearest_center(Z[rows], centers[ref])
             continue
         km_m = kmeans_on_embedding(Z[rows], n_clusters, n_init=n_init,
                                    random_state=random_state)
@@ -73,24 +73,23 @@ def matched_kmeans(Z, modality, n_clusters, pivot, *, n_init, random_state, n_mo
     return labels, centers[ref], centers
 
 
-def nearest(Z, centers):
-    """Index of the nearest centre of every row."""
-    d2 = ((Z[:, None, :] - centers[None, :, :]) ** 2).sum(-1)
-    return np.argmin(d2, axis=1).astype(np.int64)
-
-
 def _l2(Z):
     norms = np.linalg.norm(Z, axis=1, keepdims=True)
     return Z / np.where(norms > 0, norms, 1.0)
 
 
-def _fused(U, observed, normalize=False):
+def fused_codes(U, observed):
+    """Code of every row: the mean of the codes of the blocks it observes."""
     Z = np.zeros((observed.shape[0], U[0].shape[1]))
     for m, Um in enumerate(U):
         rows = observed[:, m]
-        Z[rows] += _l2(Um[rows]) if normalize else Um[rows]
-    Z /= observed.sum(1, keepdims=True)
-    return _l2(Z) if normalize else Z
+        Z[rows] += Um[rows]
+    return Z / observed.sum(1, keepdims=True)
+
+
+def _unit_codes(U):
+    """Block codes scaled to unit length (0 on the rows that do not observe the block)."""
+    return [_l2(np.where(np.isnan(Um), 0.0, Um)) for Um in U]
 
 
 def _block_cost(U, observed, centers, weights=None):
@@ -120,8 +119,8 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
 
     Returns ``(labels, centers, modality_centers, weights)``.
     """
-    V = [_l2(np.where(np.isnan(Um), 0.0, Um)) for Um in U]
-    km = kmeans_on_embedding(_fused(V, observed), n_clusters, n_init=n_init,
+    V = _unit_codes(U)
+    km = kmeans_on_embedding(fused_codes(V, observed), n_clusters, n_init=n_init,
                              random_state=random_state)
     labels = km.labels_.astype(np.int64)
     fallback = km.cluster_centers_
@@ -179,13 +178,12 @@ def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state
     n_mod = observed.shape[1]
     if how == "paired":
         return paired_kmeans(U, observed, n_clusters, n_init=n_init, random_state=random_state)
-    Z = _fused(U, observed)
     if how == "matched":
         _, centers, per_modality = _matched_on_blocks(U, observed, n_clusters, pivot,
                                                       n_init=n_init, random_state=random_state)
         labels = np.argmin(_block_cost(U, observed, per_modality), axis=1).astype(np.int64)
         return labels, centers, per_modality, None
-    labels, centers, per_modality = joint_kmeans(Z, n_clusters, n_init=n_init,
+    labels, centers, per_modality = joint_kmeans(fused_codes(U, observed), n_clusters, n_init=n_init,
                                                  random_state=random_state, n_modalities=n_mod)
     return labels, centers, per_modality, None
 
@@ -203,6 +201,6 @@ def _matched_on_blocks(U, observed, n_clusters, pivot, *, n_init, random_state):
 def nearest_observed(U, observed, modality_centers, *, how, weights=None):
     """Cluster of every row: the lowest summed block cost (see :func:`assign_clusters`)."""
     if how == "paired":
-        U = [_l2(np.where(np.isnan(Um), 0.0, Um)) for Um in U]
+        U = _unit_codes(U)
     return np.argmin(_block_cost(U, observed, modality_centers, weights),
                      axis=1).astype(np.int64)

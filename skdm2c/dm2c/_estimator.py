@@ -7,7 +7,6 @@ import numpy as np
 import torch
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._core._base import BaseDeepClusterer
 from .._core._device import make_generator, resolve_device, to_tensor
@@ -17,12 +16,13 @@ from .._core._training import predict_in_batches, pretrain_autoencoder
 from .._inputs import (
     MixedModalFitPredictMixin,
     MixedModalFitTransformMixin,
-    pack_fit_input,
-    pack_predict_input,
+    default_names,
+    validated_fit_input,
+    validated_predict_input,
 )
-from .._modality import infer_modality_dims, observed_blocks, unpack_modalities
+from .._modality import observed_blocks, unpack_modalities
 from ..preprocessing import ModalityPreprocessor
-from ._assign import assign_clusters, nearest_observed
+from ._assign import assign_clusters, fused_codes, nearest_observed
 from ._docs import DM2C_DOC
 from ._network import DM2CNetwork
 from ._procrustes import refine_translators
@@ -184,16 +184,12 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
     def _architecture(self):
         return {k: repr(getattr(self, k)) for k in self._ARCHITECTURE_PARAMS}
 
-    def _validate_layout(self, X, names_from_input):
-        dims = (
-            infer_modality_dims(X) if self.modality_dims is None
-            else tuple(int(d) for d in self.modality_dims)
-        )
+    def _validate_layout(self, X, dims, names_from_input):
         names = names_from_input
         if names is None and self.modality_names is not None:
             names = tuple(str(n) for n in self.modality_names)
         if names is None:
-            names = tuple(f"modality{i}" for i in range(len(dims)))
+            names = default_names(len(dims))
         if len(set(names)) != len(names):
             raise ValueError(f"modality_names must be unique; got {tuple(names)}.")
         if len(names) != len(dims):
@@ -211,7 +207,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
                 raise ValueError(
                     f"unified_modality={pivot} but the data has only {len(dims)} modalities."
                 )
-        return dims, names, observed, pivot
+        return names, observed, pivot
 
     def _hidden_sizes_for(self, dims):
         hs = self.hidden_sizes
@@ -256,10 +252,8 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         self : object
             Fitted estimator.
         """
-        X, _, names = pack_fit_input(X, y, Xs, self.modality_names)
-        # ensure_all_finite=False: observed_blocks names the row, column and block of inf/NaN.
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite=False)
-        dims, names, observed, pivot = self._validate_layout(X, names)
+        X, names, dims = validated_fit_input(self, X, y, Xs, self.modality_names)
+        names, observed, pivot = self._validate_layout(X, dims, names)
         assignment = self._resolve_assignment(observed)
         if X.shape[0] < self.n_clusters:
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
@@ -361,19 +355,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
 
     def _unified_codes(self, X, observed, device):
         """Unified codes of packed rows: the mean of the codes of a row's observed blocks."""
-        U = self._block_codes(X, observed, device)
-        Z = np.zeros((X.shape[0], self._latent_dim))
-        for m, Um in enumerate(U):
-            Z[observed[:, m]] += Um[observed[:, m]]
-        return Z / observed.sum(1, keepdims=True)
-
-    def _check_predict_input(self, X, Xs):
-        check_is_fitted(self)
-        X = pack_predict_input(X, Xs, self.modality_dims_, self.modality_names_)
-        X = validate_data(self, X, dtype=[np.float64, np.float32],
-                          ensure_all_finite=False, reset=False)
-        observed = observed_blocks(X, self.modality_dims_, modality_names=self.modality_names_)
-        return X, observed
+        return fused_codes(self._block_codes(X, observed, device), observed)
 
     def transform(self, X, *Xs):
         """Unified latent codes: every row mapped into the unified modality's latent space.
@@ -392,7 +374,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         Z : ndarray of shape (n_samples, latent_dim)
             Unified codes, rows in packed (concatenation) order.
         """
-        X, observed = self._check_predict_input(X, Xs)
+        X, observed = validated_predict_input(self, X, Xs)
         return self._unified_codes(X, observed, self._inference_device())
 
     def predict(self, X, *Xs):
@@ -414,7 +396,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         labels : ndarray of shape (n_samples,)
             Cluster index of each row, in packed (concatenation) order.
         """
-        X, observed = self._check_predict_input(X, Xs)
+        X, observed = validated_predict_input(self, X, Xs)
         U = self._block_codes(X, observed, self._inference_device())
         return nearest_observed(U, observed, self.modality_cluster_centers_,
                                 how=self.cluster_assignment_, weights=self._assignment_weights)

@@ -18,8 +18,8 @@ from sklearn.base import (
 from sklearn.cluster import KMeans
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._core._base import nearest_center
 from .._core._validation import (
     apply_standardizer,
     check_distinct_rows,
@@ -30,10 +30,10 @@ from .._inputs import (
     MixedModalFitPredictMixin,
     MixedModalFitTransformMixin,
     check_fitted_names,
-    pack_fit_input,
-    pack_predict_input,
+    validated_fit_input,
+    validated_predict_input,
 )
-from .._modality import _block_bounds, _check_dims, infer_modality_dims, observed_blocks
+from .._modality import _block_bounds, observed_blocks
 
 __all__ = ["PairedCCAClustering", "paired_cca_codes"]
 
@@ -249,11 +249,7 @@ class PairedCCAClustering(
         self : object
             Fitted estimator.
         """
-        X, _, names = pack_fit_input(X, y, Xs)
-        # ensure_all_finite=False: observed_blocks names the row of an inf.
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite=False)
-        dims = (infer_modality_dims(X) if self.modality_dims is None
-                else _check_dims(self.modality_dims, X.shape[1]))
+        X, names, dims = validated_fit_input(self, X, y, Xs)
         names = check_fitted_names(names, dims)
         if self.pivot >= len(dims):
             raise ValueError(f"pivot={self.pivot} but the data has {len(dims)} modalities.")
@@ -364,11 +360,7 @@ class PairedCCAClustering(
 
     # -------------------------------------------------------------- inference
     def _check(self, X, Xs):
-        check_is_fitted(self)
-        X = pack_predict_input(X, Xs, self.modality_dims_, self.modality_names_)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite=False,
-                          reset=False)
-        return X, observed_blocks(X, self.modality_dims_, modality_names=self.modality_names_)
+        return validated_predict_input(self, X, Xs)
 
     def transform(self, X, *Xs):
         """Codes of packed rows (mean of the canonical codes of their blocks).
@@ -406,9 +398,7 @@ class PairedCCAClustering(
         labels : ndarray of shape (n_samples,)
             Cluster index of each row.
         """
-        Z = self.transform(X, *Xs)
-        d2 = ((Z[:, None, :] - self.cluster_centers_[None]) ** 2).sum(-1)
-        return np.argmin(d2, axis=1).astype(np.int64)
+        return nearest_center(self.transform(X, *Xs), self.cluster_centers_)
 
     @property
     def _n_features_out(self):

@@ -5,16 +5,16 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from .._core._validation import check_finite_params
 from .._inputs import (
     MixedModalFitTransformMixin,
     check_fitted_names,
-    pack_fit_input,
-    pack_predict_input,
+    validated_fit_input,
+    validated_predict_input,
 )
-from .._modality import _block_bounds, _check_dims, infer_modality_dims, observed_blocks
+from .._modality import _block_bounds, observed_blocks
 from ._rules import suggest_method
 from ._transforms import apply_counts, apply_standardize, fit_counts, fit_standardize
 
@@ -185,13 +185,7 @@ class ModalityPreprocessor(MixedModalFitTransformMixin, TransformerMixin, BaseEs
         self : object
             Fitted transformer.
         """
-        X, _, names = pack_fit_input(X, y, Xs)
-        # ensure_all_finite=False: observed_blocks names the row of an inf.
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite=False)
-        if self.modality_dims is None:
-            dims = infer_modality_dims(X)
-        else:
-            dims = _check_dims(self.modality_dims, X.shape[1])
+        X, names, dims = validated_fit_input(self, X, y, Xs)
         self.modality_names_ = check_fitted_names(names, dims)
         requested = self._resolve_methods(len(dims))
         obs = observed_blocks(X, dims)
@@ -241,11 +235,7 @@ class ModalityPreprocessor(MixedModalFitTransformMixin, TransformerMixin, BaseEs
             Packed output: each row's observed blocks transformed, NaN in the
             blocks it does not observe.
         """
-        check_is_fitted(self)
-        X = pack_predict_input(X, Xs, self.modality_dims_, self.modality_names_)
-        X = validate_data(self, X, dtype=[np.float64, np.float32],
-                          ensure_all_finite=False, reset=False)
-        obs = observed_blocks(X, self.modality_dims_)
+        X, obs = validated_predict_input(self, X, Xs)
         Xt = np.full((X.shape[0], sum(self.modality_dims_out_)), np.nan, dtype=X.dtype)
         bounds_out = _block_bounds(self.modality_dims_out_)
         for m, ((a, b), (c, d)) in enumerate(zip(_block_bounds(self.modality_dims_), bounds_out)):
