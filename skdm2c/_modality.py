@@ -590,9 +590,12 @@ def unpack_modalities(X, modality_dims):
     return views, indices
 
 
-def _split_modalities(Xs, names, what):
-    """Arrays and names from ``*Xs`` (several arrays, one list or one dict)."""
-    if len(Xs) == 1 and isinstance(Xs[0], dict):
+def _call_form_arrays(Xs, names, what):
+    """The per-modality arrays of ``*Xs`` (several arrays, one list or one dict) and
+    the names a dict brings (``names`` when given); no conversion."""
+    from scipy import sparse
+
+    if len(Xs) == 1 and isinstance(Xs[0], dict) and not sparse.issparse(Xs[0]):
         mapping = Xs[0]
         if names is None:
             names = [str(k) for k in mapping]
@@ -607,6 +610,12 @@ def _split_modalities(Xs, names, what):
                 f"{what} takes several arrays, or ONE list or dict of arrays; argument "
                 f"{bad[0]} is a {type(arrays[bad[0]]).__name__} next to other arguments."
             )
+    return arrays, names
+
+
+def _split_modalities(Xs, names, what):
+    """Arrays and names from ``*Xs`` (several arrays, one list or one dict)."""
+    arrays, names = _call_form_arrays(Xs, names, what)
     if not arrays:
         raise ValueError(f"{what} needs at least one modality.")
     arrays = [_as_2d_float(a, f"Modality {i}") for i, a in enumerate(arrays)]

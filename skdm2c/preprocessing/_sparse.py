@@ -3,7 +3,7 @@
 import numpy as np
 from scipy import sparse
 
-from .._modality import pack_modalities
+from .._modality import _call_form_arrays, pack_modalities
 
 __all__ = ["pack_sparse_modalities"]
 
@@ -45,14 +45,6 @@ def pack_sparse_modalities(*Xs, names=None, dtype=None):
            [ 1.,  1.,  1., nan, nan],
            [nan, nan, nan,  1.,  0.]])
     """
-    if len(Xs) == 1 and isinstance(Xs[0], dict) and not sparse.issparse(Xs[0]):
-        mapping = Xs[0]
-        if names is None:
-            names = [str(k) for k in mapping]
-        arrays = list(mapping.values())
-    elif len(Xs) == 1 and isinstance(Xs[0], (list, tuple)):
-        arrays = list(Xs[0])
-    else:
-        arrays = list(Xs)
+    arrays, names = _call_form_arrays(Xs, names, "pack_sparse_modalities")
     dense = [np.asarray(a.toarray()) if sparse.issparse(a) else a for a in arrays]
     return pack_modalities(dense, names=names, dtype=dtype)
