@@ -15,7 +15,13 @@ import numpy as np
 from scipy import sparse
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._modality import _check_dims, infer_modality_dims, observed_blocks, pack_modalities
+from ._modality import (
+    _as_2d_float,
+    _check_dims,
+    infer_modality_dims,
+    observed_blocks,
+    pack_modalities,
+)
 
 
 def _is_2d(a):
@@ -125,6 +131,12 @@ def _pack_checked(views, modality_dims, modality_names):
     return pack_modalities(views, names=modality_names).X
 
 
+def _refuse_sparse_packed(X):
+    """A sparse matrix cannot be the packed array: say which forms take it."""
+    if sparse.issparse(X):
+        _as_2d_float(X, "X")
+
+
 def validated_fit_input(estimator, X, y, Xs, names_param=None):
     """Packed, validated training input of a mixed-modal estimator.
 
@@ -137,6 +149,7 @@ def validated_fit_input(estimator, X, y, Xs, names_param=None):
     Returns ``(X, names, dims)``; ``names`` is None when the input was packed.
     """
     X, _, names = pack_fit_input(X, y, Xs, names_param)
+    _refuse_sparse_packed(X)
     X = validate_data(estimator, X, dtype=[np.float64, np.float32], ensure_all_finite=False)
     dims = (infer_modality_dims(X) if estimator.modality_dims is None
             else _check_dims(estimator.modality_dims, X.shape[1]))
@@ -151,6 +164,7 @@ def validated_predict_input(estimator, X, Xs):
     """
     check_is_fitted(estimator)
     X = pack_predict_input(X, Xs, estimator.modality_dims_, estimator.modality_names_)
+    _refuse_sparse_packed(X)
     X = validate_data(estimator, X, dtype=[np.float64, np.float32], ensure_all_finite=False,
                       reset=False)
     return X, observed_blocks(X, estimator.modality_dims_,

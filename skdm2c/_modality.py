@@ -130,13 +130,19 @@ def _check_dims(modality_dims, n_features=None):
     return dims
 
 
+#: Largest dense size (bytes, float64) a ``scipy.sparse`` modality is expanded
+#: to when it is packed; beyond it the packing refuses and says how to reduce it.
+MAX_DENSE_BYTES = 2 * 1024 ** 3
+
+
 def _as_2d_float(X, what):
     if sparse.issparse(X):
         raise TypeError(
             f"{what} is a scipy.sparse matrix, but the packed mixed-modal layout is dense "
-            "(NaN marks the blocks a row does not observe). Pack sparse modalities with "
-            "skdm2c.preprocessing.pack_sparse_modalities (it densifies them), or densify "
-            "it with .toarray()."
+            "(NaN marks the blocks a row does not observe). Pass the modalities as separate "
+            "arrays, a list or a dict instead (sparse modalities are accepted there and "
+            "densified), or pack them with skdm2c.pack_modalities / "
+            "skdm2c.preprocessing.pack_sparse_modalities."
         )
     X = np.asarray(X)
     if X.ndim != 2:
@@ -144,6 +150,40 @@ def _as_2d_float(X, what):
     if not np.issubdtype(X.dtype, np.floating):
         X = X.astype(np.float64)
     return X
+
+
+def _densified(X, what):
+    """A ``scipy.sparse`` modality as a dense array (other inputs unchanged).
+
+    Refuses, naming ``what``, a matrix whose dense float64 form would exceed
+    :data:`MAX_DENSE_BYTES`, or one whose stored values are not finite.
+    """
+    if not sparse.issparse(X):
+        return X
+    if len(X.shape) != 2:
+        raise ValueError(f"{what} must be a 2-D sparse matrix; got shape {X.shape}.")
+    n, d = (int(k) for k in X.shape)
+    size = n * d * 8
+    if size > MAX_DENSE_BYTES:
+        raise ValueError(
+            f"{what} is a scipy.sparse matrix of shape {X.shape}, which takes "
+            f"{size / 1024 ** 3:.1f} GiB dense (float64); the packed layout is dense and "
+            f"the limit is {MAX_DENSE_BYTES / 1024 ** 3:.0f} GiB "
+            "(skdm2c._modality.MAX_DENSE_BYTES). Reduce the block first, e.g. with "
+            "sklearn.feature_extraction.text.TfidfTransformer + "
+            "sklearn.decomposition.TruncatedSVD on the sparse matrix, and pass the result."
+        )
+    if X.dtype.kind in "fc":
+        coo = X.tocoo()
+        bad = ~np.isfinite(coo.data)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            kind = "NaN" if np.isnan(coo.data[i]) else "an infinite value"
+            raise ValueError(
+                f"{what} holds {kind} at row {int(coo.row[i])}, column {int(coo.col[i])} "
+                "of its sparse matrix; a modality must be fully observed."
+            )
+    return np.asarray(X.toarray())
 
 
 def _check_out_dtype(dtype, arrays, what):
@@ -181,6 +221,10 @@ def pack_modalities(*Xs, names=None, dtype=None):
         (``pack_modalities(X_image, X_text)``), a single list of arrays, or a
         single dict ``{name: array}`` whose insertion order gives the block
         order.  A modality may have zero rows (shape ``(0, n_features_m)``).
+        A modality may be a ``scipy.sparse`` matrix or array (a document-term
+        block): it is densified, since the packed layout is dense; a block
+        whose dense float64 form would exceed :data:`MAX_DENSE_BYTES` (2 GiB)
+        is refused with a hint to reduce it first.
     names : sequence of str, default=None
         Modality names.  Defaults to the dict keys, else ``"modality0"``,
         ``"modality1"``, ...
@@ -618,7 +662,8 @@ def _split_modalities(Xs, names, what):
     arrays, names = _call_form_arrays(Xs, names, what)
     if not arrays:
         raise ValueError(f"{what} needs at least one modality.")
-    arrays = [_as_2d_float(a, f"Modality {i}") for i, a in enumerate(arrays)]
+    arrays = [_as_2d_float(_densified(a, f"Modality {i}"), f"Modality {i}")
+              for i, a in enumerate(arrays)]
     if names is None:
         names = [f"modality{i}" for i in range(len(arrays))]
     names = tuple(str(n) for n in names)

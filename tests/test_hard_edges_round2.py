@@ -101,9 +101,19 @@ def test_packed_x_with_2d_y_is_named(make):
 
 
 @pytest.mark.parametrize("make", TRANSFORMERS)
-def test_sparse_modalities_refused_with_the_path(make):
-    with pytest.raises(TypeError, match="pack_sparse_modalities"):
-        make().fit(sparse.csr_matrix(A), sparse.csr_matrix(B))
+def test_sparse_modalities_accepted_as_separate_arrays(make):
+    dense = make().fit(A, B)
+    est = make().fit(sparse.csr_matrix(A), sparse.csr_matrix(B))
+    np.testing.assert_allclose(est.transform(sparse.csr_matrix(A), sparse.csr_matrix(B)),
+                               dense.transform(A, B))
+    np.testing.assert_allclose(est.transform({"modality1": sparse.coo_matrix(B)}),
+                               dense.transform({"modality1": B}))
+
+
+@pytest.mark.parametrize("make", TRANSFORMERS)
+def test_sparse_packed_array_refused_with_the_path(make):
+    with pytest.raises(TypeError, match="separate arrays, a list or a dict"):
+        make().fit(sparse.csr_matrix(np.nan_to_num(X1)))
 
 
 # ------------------------------------------------------------ bad inputs
@@ -217,8 +227,17 @@ def test_suggest_method_bad_input(V, exc, words):
 
 
 # ------------------------------------------------------------ packing helpers
+def test_packing_helpers_take_sparse_modalities():
+    ids = [np.arange(60), np.arange(20, 80)]
+    np.testing.assert_array_equal(pack_instances(sparse.csr_matrix(A), B, ids=ids).X,
+                                  pack_instances(A, B, ids=ids).X)
+    np.testing.assert_array_equal(pack_modalities(A, sparse.csc_array(B)).X,
+                                  pack_modalities(A, B).X)
+
+
 @pytest.mark.parametrize("call, exc, words", [
-    (lambda: pack_modalities(sparse.csr_matrix(A), B), TypeError, "Modality 0 is a scipy.sparse"),
+    (lambda: pack_modalities(sparse.csr_matrix(np.where(A > 2, np.inf, A)), B), ValueError,
+     "Modality 0 holds an infinite value at row 0, column 3 of its sparse matrix"),
     (lambda: pack_modalities(A, B, dtype=int), TypeError, "floating dtype"),
     (lambda: pack_modalities(A, B * 1e6, dtype=np.float16), ValueError, "overflows dtype=float16"),
     (lambda: pack_modalities([A], B), TypeError, "ONE list or dict"),
@@ -226,8 +245,6 @@ def test_suggest_method_bad_input(V, exc, words):
     (lambda: pack_instances(A, B, ids=5), TypeError, "ids must be a sequence"),
     (lambda: pack_instances(A, B, ids=[np.full(60, np.nan), np.arange(60)]),
      ValueError, "hold NaN at row 0"),
-    (lambda: pack_instances(sparse.csr_matrix(A), B, ids=[np.arange(60)] * 2),
-     TypeError, "scipy.sparse"),
     (lambda: observed_blocks(X1, "64"), TypeError, "got '64'"),
     (lambda: observed_blocks(X1, None), TypeError, "got None"),
     (lambda: observed_blocks(X1, (6.0, 4.0)), TypeError, "entry 0 is 6.0"),

@@ -12,7 +12,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdm2c import pack_modalities
+from skdm2c import DM2CClustering, pack_modalities
 from skdm2c.baselines import ModalityStacker
 from skdm2c.preprocessing import ModalityPreprocessor, pack_sparse_modalities, suggest_method
 
@@ -191,6 +191,38 @@ def test_pack_sparse_modalities_equals_dense_packing():
         expected = pack_modalities({"image": A, "text": counts})
         np.testing.assert_array_equal(packed.X, expected.X)
         assert packed.modality_names == ("image", "text")
+        np.testing.assert_array_equal(
+            pack_modalities({"image": A, "text": fmt(counts)}).X, expected.X)
+
+
+def test_dm2c_takes_a_sparse_text_modality_directly():
+    counts, _ = _topics(n_docs=40)
+    A = _dense(n=30)
+    kw = dict(n_clusters=2, hidden_sizes=(8,), latent_dim=4, pretrain_epochs=1, epochs=1,
+              n_init=1, random_state=0)
+    dense = DM2CClustering(**kw).fit(A, counts)
+    est = DM2CClustering(**kw).fit(A, sparse.csr_matrix(counts))
+    assert est.preprocessor_.methods_ == dense.preprocessor_.methods_ == ("standardize", "counts")
+    np.testing.assert_array_equal(est.labels_, dense.labels_)
+    np.testing.assert_array_equal(est.predict(A, sparse.csr_array(counts)),
+                                  dense.predict(A, counts))
+
+
+def test_sparse_modality_errors_name_it(monkeypatch):
+    from skdm2c import _modality
+
+    counts, _ = _topics(n_docs=20)
+    bad = sparse.csr_matrix(counts.astype(float))
+    bad.data[3] = np.nan
+    row, col = bad.tocoo().row[3], bad.tocoo().col[3]
+    with pytest.raises(ValueError, match=rf"Modality 1 holds NaN at row {row}, column {col}"):
+        pack_modalities(_dense(n=10), bad)
+    with pytest.raises(ValueError, match=rf"Modality 1 holds NaN at row {row}, column {col}"):
+        DM2CClustering(n_clusters=2).fit(_dense(n=10), bad)
+    monkeypatch.setattr(_modality, "MAX_DENSE_BYTES", 1000)
+    with pytest.raises(ValueError, match=r"Modality 1 is a scipy.sparse matrix of shape "
+                                         r".*TruncatedSVD"):
+        pack_modalities(_dense(n=10), sparse.csr_matrix(counts))
 
 
 def test_feature_names_out():

@@ -135,7 +135,8 @@ def alignment_reference(labels_true, X, modality_dims=None, *, n_clusters=None, 
     if sparse.issparse(X):
         raise TypeError(
             "X is a scipy.sparse matrix, but packed mixed-modal data is dense (NaN marks "
-            "unobserved blocks); build it with skdm2c.preprocessing.pack_sparse_modalities."
+            "unobserved blocks); build it with skdm2c.pack_modalities, which accepts sparse "
+            "modalities and densifies them."
         )
     X = np.asarray(X, dtype=np.float64)
     y, _ = _check_labelings(labels_true, np.zeros(len(labels_true), dtype=np.int64))

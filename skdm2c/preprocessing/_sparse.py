@@ -1,8 +1,5 @@
 """Packing of ``scipy.sparse`` modalities."""
 
-import numpy as np
-from scipy import sparse
-
 from .._modality import _call_form_arrays, pack_modalities
 
 __all__ = ["pack_sparse_modalities"]
@@ -11,8 +8,12 @@ __all__ = ["pack_sparse_modalities"]
 def pack_sparse_modalities(*Xs, names=None, dtype=None):
     """Pack per-modality arrays, some of them ``scipy.sparse``, into packed data.
 
-    The packed layout is dense (NaN marks the blocks a row does not observe),
-    so every sparse modality is densified first.  A document-term block of a
+    The same as :func:`skdm2c.pack_modalities`, which accepts sparse
+    modalities too (and so do the estimators' multi-array call forms,
+    ``fit(X_image, X_text_sparse)``); kept as the explicit name.  The packed
+    layout is dense (NaN marks the blocks a row does not observe), so every
+    sparse modality is densified first (refused beyond
+    :data:`skdm2c._modality.MAX_DENSE_BYTES`, 2 GiB).  A document-term block of a
     few thousand rows and columns takes a few tens of MiB in float64;
     :class:`ModalityPreprocessor` then reduces count blocks to at most
     ``n_components`` columns.
@@ -46,5 +47,4 @@ def pack_sparse_modalities(*Xs, names=None, dtype=None):
            [nan, nan, nan,  1.,  0.]])
     """
     arrays, names = _call_form_arrays(Xs, names, "pack_sparse_modalities")
-    dense = [np.asarray(a.toarray()) if sparse.issparse(a) else a for a in arrays]
-    return pack_modalities(dense, names=names, dtype=dtype)
+    return pack_modalities(arrays, names=names, dtype=dtype)
