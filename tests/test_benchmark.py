@@ -176,7 +176,7 @@ def test_per_modality_diagnostics():
 
 def test_registry_defaults_and_hash():
     assert list(METHODS) == ["dm2c", "linear", "kmeans", "dkm", "dcn", "idec", "imsat",
-                             "dm2c-paper", "dm2c-noadv", "dm2c-t0.2"]
+                             "dm2c-paper", "dm2c-noadv", "dm2c-fixedt", "dm2c-t0.2"]
     est = make_estimator("idec", 4, 0, 8, modality_dims=(20, 10))
     assert est.named_steps["stack"].n_components == 8
     assert est.named_steps["model"].n_clusters == 4
@@ -256,10 +256,13 @@ def test_dm2c_paper_method_uses_the_published_schedule():
     assert ablation.lambda_adv == 0.0 and default.lambda_adv > 0
     assert {k: v for k, v in ablation.get_params().items() if k != "lambda_adv"} == {
         k: v for k, v in default.get_params().items() if k != "lambda_adv"}
-    sharp = make_estimator("dm2c-t0.2", 4, 0, 8, modality_dims=(5, 3))
-    assert sharp.pair_temperature == 0.2 != default.pair_temperature
-    assert {k: v for k, v in sharp.get_params().items() if k != "pair_temperature"} == {
-        k: v for k, v in default.get_params().items() if k != "pair_temperature"}
+    changed = ("pair_temperature", "learn_pair_temperature")
+    for name, temperature in (("dm2c-fixedt", 0.5), ("dm2c-t0.2", 0.2)):
+        fixed = make_estimator(name, 4, 0, 8, modality_dims=(5, 3))
+        assert fixed.pair_temperature == temperature and not fixed.learn_pair_temperature
+        assert default.learn_pair_temperature
+        assert {k: v for k, v in fixed.get_params().items() if k not in changed} == {
+            k: v for k, v in default.get_params().items() if k not in changed}
 
 
 def test_reference_points_bound_the_alignment():

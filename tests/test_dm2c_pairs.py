@@ -75,6 +75,7 @@ def test_aligned_protocol():
     ({"lambda_pair": -1.0}, "lambda_pair"), ({"pair_temperature": 0.0}, "pair_temperature"),
     ({"lambda_contrastive": -0.5}, "lambda_contrastive"),
     ({"cluster_assignment": "magic"}, "cluster_assignment"),
+    ({"learn_pair_temperature": 1}, "learn_pair_temperature"),
 ])
 def test_bad_pair_parameters(params, match):
     views, y = _views()
@@ -107,3 +108,34 @@ def test_contrastive_pair_loss_is_optional():
     assert all(r["pair_contrastive"] > 0 for r in train)
     off = DM2CClustering(4, random_state=0, lambda_contrastive=0.0, **FAST).fit(X)
     assert all(r["pair_contrastive"] == 0 for r in off.history_ if r["phase"] == "train")
+
+
+def test_learned_pair_temperature():
+    from skdm2c.dm2c._training import TEMPERATURE_RANGE
+
+    views, y = _views()
+    X = make_incomplete(views, y, paired_fraction=0.3, random_state=0).data
+    learned = DM2CClustering(4, random_state=0, **FAST).fit(X)
+    train = [r["pair_temperature"] for r in learned.history_ if r["phase"] == "train"]
+    assert len(train) == FAST["epochs"]
+    lo, hi = TEMPERATURE_RANGE
+    assert lo <= learned.pair_temperature_ <= hi
+    assert learned.pair_temperature_ != pytest.approx(0.5, abs=0.05)
+    assert train[0] != pytest.approx(train[-1])
+    fixed = DM2CClustering(4, random_state=0, learn_pair_temperature=False, **FAST).fit(X)
+    assert fixed.pair_temperature_ == 0.5
+    assert {r["pair_temperature"] for r in fixed.history_ if r["phase"] == "train"} == {0.5}
+    # a warm start continues from the learned value, not from pair_temperature
+    warm = learned.set_params(warm_start=True, epochs=1)
+    before = learned.pair_temperature_
+    warm.fit(X)
+    first = [r for r in warm.history_ if r["phase"] == "train"][-1]["pair_temperature"]
+    assert abs(np.log(first) - np.log(before)) < abs(np.log(first) - np.log(0.5))
+    # without pairs nothing is learned and the model is the published one
+    unpaired = pack_modalities(*views).X
+    a = DM2CClustering(4, random_state=0, **FAST).fit(unpaired)
+    b = DM2CClustering(4, random_state=0, learn_pair_temperature=False, **FAST).fit(unpaired)
+    assert a.pair_temperature_ is None
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    off = DM2CClustering(4, random_state=0, lambda_contrastive=0.0, **FAST).fit(X)
+    assert off.pair_temperature_ is None

@@ -67,7 +67,7 @@ def build_parser():
                         "linear is the CCA reference for partially paired data, "
                         "dm2c-paper is DM2C with the authors' 150 + 220 epoch schedule, "
                         "dm2c-noadv the ablation lambda_adv=0, "
-                        "dm2c-t0.2 the ablation pair_temperature=0.2)")
+                        "dm2c-fixedt / dm2c-t0.2 the pair temperature fixed at 0.5 / 0.2)")
     p.add_argument("--seeds", type=int, default=None, metavar="N",
                    help=f"seeds 0..N-1 (default {REAL_SEEDS}; {SYNTHETIC_SEEDS} when only the "
                         "synthetic set is run)")

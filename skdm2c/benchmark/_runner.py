@@ -405,7 +405,7 @@ _METHOD_SOURCES = {
     "linear": ("linear/*.py",),
 }
 _METHOD_SOURCES["dm2c-paper"] = _METHOD_SOURCES["dm2c-noadv"] = _METHOD_SOURCES["dm2c"]
-_METHOD_SOURCES["dm2c-t0.2"] = _METHOD_SOURCES["dm2c"]
+_METHOD_SOURCES["dm2c-fixedt"] = _METHOD_SOURCES["dm2c-t0.2"] = _METHOD_SOURCES["dm2c"]
 
 
 def _code_fingerprint(method=None):

@@ -157,7 +157,20 @@ lambda_contrastive : float, default=1.0
     against 0.314); ``0`` switches it off (``benchmarks/RESULTS.md``).
 
 pair_temperature : float, default=0.5
-    Temperature of the contrastive pair loss.
+    Temperature of the contrastive pair loss; with
+    ``learn_pair_temperature=True`` its starting value.
+
+learn_pair_temperature : bool, default=True
+    Learn the temperature of the contrastive pair loss during the joint
+    phase, as CLIP learns its logit scale (Radford et al., 2021): its
+    logarithm is a parameter of the generator step (RMSprop, learning rate
+    0.03), kept in ``[0.03, 2]``, starting from ``pair_temperature``.  A
+    fixed temperature is data-dependent: 0.2 or 0.1 lifts Scene-15 and
+    landuse21 but costs cub10 several points; the learned one starts soft
+    and sharpens as the pairs align, and was at or above the fixed 0.5 on
+    every set measured (``benchmarks/RESULTS.md``).  ``False`` keeps
+    ``pair_temperature`` fixed.  Without multi-block rows, or with
+    ``lambda_contrastive=0``, it has no effect.
 
 cluster_assignment : {"auto", "joint", "matched", "paired"}, default="auto"
     ``"auto"``: ``"joint"`` when no row observes several modalities (the
@@ -232,8 +245,15 @@ history_ : list of dict
     One record per epoch: ``phase`` (``"pretrain:<name>"`` or ``"train"``),
     ``epoch``, the mean losses ``reconstruction``, ``cycle``,
     ``cycle_reconstruction``, ``adversarial``, ``objective`` (weighted
-    total), ``critic``, and ``time`` (seconds).  ``pandas.DataFrame(history_)``
-    plots directly.
+    total), ``critic``, and ``time`` (seconds); with known pairs also
+    ``pair_translation``, ``pair_contrastive`` and ``pair_temperature``.
+    ``pandas.DataFrame(history_)`` plots directly.
+
+pair_temperature_ : float or None
+    Temperature of the contrastive pair loss at the end of training (the
+    learned value with ``learn_pair_temperature=True``, else
+    ``pair_temperature``); None when no contrastive pair loss was trained
+    (no multi-block rows, ``lambda_contrastive=0`` or ``epochs=0``).
 
 n_iter_ : int
     Number of joint training epochs run.

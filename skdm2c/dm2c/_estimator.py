@@ -57,6 +57,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         "lambda_pair": [Interval(Real, 0, None, closed="left")],
         "lambda_contrastive": [Interval(Real, 0, None, closed="left")],
         "pair_temperature": [Interval(Real, 0, None, closed="neither")],
+        "learn_pair_temperature": ["boolean"],
         "critic": [StrOptions({"wgan-clip", "wgan-gp"})],
         "clip_value": [Interval(Real, 0, None, closed="neither")],
         "gp_weight": [Interval(Real, 0, None, closed="left")],
@@ -106,6 +107,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         lambda_pair=1.0,
         lambda_contrastive=1.0,
         pair_temperature=0.5,
+        learn_pair_temperature=True,
         critic="wgan-clip",
         clip_value=0.05,
         gp_weight=10.0,
@@ -146,6 +148,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         self.lambda_pair = lambda_pair
         self.lambda_contrastive = lambda_contrastive
         self.pair_temperature = pair_temperature
+        self.learn_pair_temperature = learn_pair_temperature
         self.critic = critic
         self.clip_value = clip_value
         self.gp_weight = gp_weight
@@ -270,6 +273,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         views, _ = unpack_modalities(Xp, dims_in)
         if not warm:
             self.history_ = []
+            self.pair_temperature_ = None
             hidden = self._hidden_sizes_for(dims_in)
             gen_hidden = (
                 (self.latent_dim,) if self.generator_hidden_sizes is None

@@ -8,6 +8,7 @@ the steps, their random draws and their losses are exactly the published
 ones.
 """
 
+import math
 import warnings
 
 import numpy as np
@@ -16,6 +17,27 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .._core._training import fit_loop, pretrain_autoencoder
 from ._network import critic_loss, generator_losses, pair_losses
+
+
+#: Learning rate of the log-temperature of the contrastive pair loss when it
+#: is learned (RMSprop, like the generator step it joins) ...
+TEMPERATURE_LEARNING_RATE = 0.03
+#: ... and the range the temperature is kept in (a logit scale of at most 33).
+TEMPERATURE_RANGE = (0.03, 2.0)
+
+
+def _pair_temperature(est):
+    """The log-temperature the pair loss starts from, and whether it is trained.
+
+    A warm start continues from the value learned by the previous fit.
+    """
+    start = getattr(est, "pair_temperature_", None)
+    if start is None:
+        start = est.pair_temperature
+    lo, hi = TEMPERATURE_RANGE
+    start = min(max(float(start), lo), hi) if est.learn_pair_temperature else float(start)
+    return torch.nn.Parameter(torch.tensor(math.log(start)),
+                              requires_grad=bool(est.learn_pair_temperature))
 
 
 def _local_positions(observed):
@@ -43,11 +65,16 @@ def train_jointly(est, tensors, observed, generator, first_epoch):
             )
         return
     ae_params, gen_params = net.translators_and_autoencoders()
-    opt_g = torch.optim.RMSprop(
-        [{"params": ae_params, "lr": est.learning_rate_autoencoder},
-         {"params": gen_params, "lr": est.learning_rate_generator}],
-        weight_decay=est.weight_decay,
-    )
+    obs_t, local = _local_positions(observed)
+    has_pairs = bool((obs_t.sum(1) > 1).any())
+    contrastive = has_pairs and est.lambda_contrastive > 0
+    log_temperature = _pair_temperature(est)
+    groups = [{"params": ae_params, "lr": est.learning_rate_autoencoder},
+              {"params": gen_params, "lr": est.learning_rate_generator}]
+    if contrastive and est.learn_pair_temperature:
+        groups.append({"params": [log_temperature], "lr": TEMPERATURE_LEARNING_RATE,
+                       "weight_decay": 0.0})
+    opt_g = torch.optim.RMSprop(groups, weight_decay=est.weight_decay)
     if est.critic == "wgan-clip":
         opt_d = torch.optim.RMSprop(net.critic_parameters(), lr=est.learning_rate_critic,
                                     weight_decay=est.weight_decay)
@@ -55,8 +82,6 @@ def train_jointly(est, tensors, observed, generator, first_epoch):
         opt_d = torch.optim.Adam(net.critic_parameters(), lr=est.learning_rate_critic,
                                  betas=(0.5, 0.9), weight_decay=est.weight_decay)
     device = tensors[0].device
-    obs_t, local = _local_positions(observed)
-    has_pairs = bool((obs_t.sum(1) > 1).any())
     state = {"step": 0, "best": np.inf, "stall": 0}
 
     def train_step(idx):
@@ -68,7 +93,9 @@ def train_jointly(est, tensors, observed, generator, first_epoch):
         total = (est.lambda_rec * (losses["reconstruction"] + losses["cycle_reconstruction"])
                  + est.lambda_cycle * losses["cycle"] + est.lambda_adv * losses["adversarial"])
         if has_pairs and (est.lambda_pair > 0 or est.lambda_contrastive > 0):
-            pairs = pair_losses(net, z, ob, temperature=est.pair_temperature,
+            temperature = (log_temperature.exp().clamp(*TEMPERATURE_RANGE).to(device)
+                           if est.learn_pair_temperature else float(est.pair_temperature))
+            pairs = pair_losses(net, z, ob, temperature=temperature,
                                 contrastive=est.lambda_contrastive > 0)
             losses.update(pairs)
             total = total + (est.lambda_pair * pairs["pair_translation"]
@@ -77,6 +104,8 @@ def train_jointly(est, tensors, observed, generator, first_epoch):
         opt_g.step()
         record = {k: v.item() for k, v in losses.items()}
         record["objective"] = total.item()
+        if contrastive:
+            record["pair_temperature"] = float(temperature)
         state["step"] += 1
         if state["step"] % est.critic_interval == 0:
             for _ in range(est.critic_steps):
@@ -111,6 +140,10 @@ def train_jointly(est, tensors, observed, generator, first_epoch):
                    batch_size=est.batch_size, generator=generator, history=est.history_,
                    phase="train", verbose=est.verbose, on_epoch_end=on_epoch_end,
                    first_epoch=first_epoch)
+    est.pair_temperature_ = (
+        float(log_temperature.detach().exp().clamp(*TEMPERATURE_RANGE))
+        if contrastive and est.learn_pair_temperature
+        else (float(est.pair_temperature) if contrastive else None))
     if est.tol is not None and run == est.epochs:
         warnings.warn(
             f"DM2CClustering: the training objective did not stop improving by more "
