@@ -12,8 +12,8 @@ text (:func:`~skdm2c.datasets.make_incomplete`; the others as image or text
 only) and fits, on every version:
 
 - :class:`~skdm2c.DM2CClustering` with its defaults (the published model
-  without pairs; a translation and a contrastive loss on the pairs, and a
-  per-modality-centre assignment, with them),
+  without pairs; a translation and a contrastive loss (learned temperature)
+  on the pairs, and a per-modality-centre assignment, with them),
 - :class:`~skdm2c.PairedCCAClustering`, the linear reference (PCA per
   modality, regularised CCA on the pairs, k-means).
 

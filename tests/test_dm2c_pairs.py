@@ -1,5 +1,7 @@
 """DM2CClustering with known correspondences (rows that observe several modalities)."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -139,3 +141,20 @@ def test_learned_pair_temperature():
     np.testing.assert_array_equal(a.labels_, b.labels_)
     off = DM2CClustering(4, random_state=0, lambda_contrastive=0.0, **FAST).fit(X)
     assert off.pair_temperature_ is None
+
+
+def test_paired_assignment_warns_when_it_does_not_settle():
+    from sklearn.exceptions import ConvergenceWarning
+
+    from skdm2c.dm2c._assign import paired_kmeans
+
+    rng = np.random.RandomState(0)
+    observed = np.ones((200, 2), dtype=bool)
+    observed[100:150, 1] = observed[150:, 0] = False
+    U = [np.where(observed[:, [m]], rng.normal(size=(200, 3)), np.nan) for m in range(2)]
+    with pytest.warns(ConvergenceWarning, match="max_iter=1"):
+        paired_kmeans(U, observed, 6, n_init=1, random_state=0, max_iter=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        labels, *_ = paired_kmeans(U, observed, 6, n_init=1, random_state=0)
+    assert set(labels) <= set(range(6))

@@ -13,8 +13,11 @@ reference modality's centres, so that the translation only has to bring each
 cluster near its counterpart, not to interleave the modalities row by row.
 """
 
+import warnings
+
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+from sklearn.exceptions import ConvergenceWarning
 
 from .._core._base import kmeans_on_embedding, nearest_center
 
@@ -117,7 +120,9 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
     so a systematic offset between the modalities' unified codes (the
     modality gap) does not split clusters by modality.
 
-    Returns ``(labels, centers, modality_centers, weights)``.
+    Returns ``(labels, centers, modality_centers, weights)``.  A
+    ``ConvergenceWarning`` says when the labels still changed after
+    ``max_iter`` refinements.
     """
     V = _unit_codes(U)
     km = kmeans_on_embedding(fused_codes(V, observed), n_clusters, n_init=n_init,
@@ -140,6 +145,12 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
         if np.array_equal(new, labels):
             break
         labels = new
+    else:
+        warnings.warn(
+            f"DM2CClustering: the per-modality-centre assignment ('paired') still moved "
+            f"rows after max_iter={max_iter} refinements; its last labels are used.",
+            ConvergenceWarning,
+        )
     return labels, km.cluster_centers_, centers, weights
 
 
