@@ -152,9 +152,9 @@ lambda_contrastive : float, default=1.0
     2018) on the pairs of each mini-batch: cosine similarities of the paired
     unified codes at ``pair_temperature``; every code must be closer to its
     own partner than to the other partners of the batch.  Measured over 5
-    seeds it adds about 0.08 ACC on cub10 with half of the instances paired
-    (0.749 against 0.672 without) and costs about 0.03 on Scene-15 (0.277
-    against 0.314); ``0`` switches it off (``benchmarks/RESULTS.md``).
+    seeds with half of the instances paired it adds about 0.08 ACC on cub10
+    (0.750 against 0.672 without) and 0.01 on Scene-15 (0.327 against
+    0.314); ``0`` switches it off (``benchmarks/RESULTS.md``).
 
 pair_temperature : float, default=0.5
     Temperature of the contrastive pair loss; with
