@@ -217,10 +217,10 @@ METHODS = {
     "dm2c-t0.2": (_dm2c_sharp_pairs, "DM2C, fixed pair temperature 0.2"),
 }
 
-#: Run when ``--methods`` is not given; ``dm2c-paper`` (the authors'
-#: 150 + 220 epoch schedule) and the ablation ``dm2c-noadv`` only on request.
-#: The DM2C ablations, run only on request.
+#: The DM2C variants run only on request: the authors' 150 + 220 epoch
+#: schedule and the ablations.
 ABLATIONS = ("dm2c-paper", "dm2c-noadv", "dm2c-fixedt", "dm2c-t0.2")
+#: Run when ``--methods`` is not given.
 DEFAULT_METHODS = tuple(m for m in METHODS if m not in ABLATIONS)
 
 #: Rough relative cost, used to start the slowest runs first.

@@ -26,8 +26,8 @@ TEMPERATURE_LEARNING_RATE = 0.03
 TEMPERATURE_RANGE = (0.03, 2.0)
 
 
-def _pair_temperature(est):
-    """The log-temperature the pair loss starts from, and whether it is trained.
+def _learned_log_temperature(est, device):
+    """The trainable log-temperature of the pair loss, at its starting value.
 
     A warm start continues from the value learned by the previous fit.
     """
@@ -35,9 +35,8 @@ def _pair_temperature(est):
     if start is None:
         start = est.pair_temperature
     lo, hi = TEMPERATURE_RANGE
-    start = min(max(float(start), lo), hi) if est.learn_pair_temperature else float(start)
-    return torch.nn.Parameter(torch.tensor(math.log(start)),
-                              requires_grad=bool(est.learn_pair_temperature))
+    return torch.nn.Parameter(torch.tensor(math.log(min(max(float(start), lo), hi)),
+                                           device=device))
 
 
 def _local_positions(observed):
@@ -65,13 +64,24 @@ def train_jointly(est, tensors, observed, generator, first_epoch):
             )
         return
     ae_params, gen_params = net.translators_and_autoencoders()
+    device = tensors[0].device
     obs_t, local = _local_positions(observed)
     has_pairs = bool((obs_t.sum(1) > 1).any())
     contrastive = has_pairs and est.lambda_contrastive > 0
-    log_temperature = _pair_temperature(est)
+    log_temperature = (_learned_log_temperature(est, device)
+                       if contrastive and est.learn_pair_temperature else None)
+
+    def pair_temperature():
+        if log_temperature is None:
+            return float(est.pair_temperature)
+        return log_temperature.exp().clamp(*TEMPERATURE_RANGE)
+
+    def as_float(t):
+        return float(t.detach()) if torch.is_tensor(t) else t
+
     groups = [{"params": ae_params, "lr": est.learning_rate_autoencoder},
               {"params": gen_params, "lr": est.learning_rate_generator}]
-    if contrastive and est.learn_pair_temperature:
+    if log_temperature is not None:
         groups.append({"params": [log_temperature], "lr": TEMPERATURE_LEARNING_RATE,
                        "weight_decay": 0.0})
     opt_g = torch.optim.RMSprop(groups, weight_decay=est.weight_decay)
@@ -81,7 +91,6 @@ def train_jointly(est, tensors, observed, generator, first_epoch):
     else:
         opt_d = torch.optim.Adam(net.critic_parameters(), lr=est.learning_rate_critic,
                                  betas=(0.5, 0.9), weight_decay=est.weight_decay)
-    device = tensors[0].device
     state = {"step": 0, "best": np.inf, "stall": 0}
 
     def train_step(idx):
@@ -93,8 +102,7 @@ def train_jointly(est, tensors, observed, generator, first_epoch):
         total = (est.lambda_rec * (losses["reconstruction"] + losses["cycle_reconstruction"])
                  + est.lambda_cycle * losses["cycle"] + est.lambda_adv * losses["adversarial"])
         if has_pairs and (est.lambda_pair > 0 or est.lambda_contrastive > 0):
-            temperature = (log_temperature.exp().clamp(*TEMPERATURE_RANGE).to(device)
-                           if est.learn_pair_temperature else float(est.pair_temperature))
+            temperature = pair_temperature()
             pairs = pair_losses(net, z, ob, temperature=temperature,
                                 contrastive=est.lambda_contrastive > 0)
             losses.update(pairs)
@@ -105,7 +113,7 @@ def train_jointly(est, tensors, observed, generator, first_epoch):
         record = {k: v.item() for k, v in losses.items()}
         record["objective"] = total.item()
         if contrastive:
-            record["pair_temperature"] = float(temperature)
+            record["pair_temperature"] = as_float(temperature)
         state["step"] += 1
         if state["step"] % est.critic_interval == 0:
             for _ in range(est.critic_steps):
@@ -140,10 +148,7 @@ def train_jointly(est, tensors, observed, generator, first_epoch):
                    batch_size=est.batch_size, generator=generator, history=est.history_,
                    phase="train", verbose=est.verbose, on_epoch_end=on_epoch_end,
                    first_epoch=first_epoch)
-    est.pair_temperature_ = (
-        float(log_temperature.detach().exp().clamp(*TEMPERATURE_RANGE))
-        if contrastive and est.learn_pair_temperature
-        else (float(est.pair_temperature) if contrastive else None))
+    est.pair_temperature_ = as_float(pair_temperature()) if contrastive else None
     if est.tol is not None and run == est.epochs:
         warnings.warn(
             f"DM2CClustering: the training objective did not stop improving by more "
