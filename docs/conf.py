@@ -27,6 +27,9 @@ sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
+# The real-data gallery scripts read $SKDM2C_DATA; default it to the project's
+# data folder beside the checkout (they fall back to synthetic data without it).
+os.environ.setdefault("SKDM2C_DATA", str(REPO_ROOT.parent / "shared" / "data"))
 
 import skdm2c  # noqa: E402
 

@@ -56,22 +56,15 @@ def make_methods(n_clusters, n_components, seed):
 # The data
 # --------
 # Three draws of the synthetic blobs (3 clusters, 20- and 10-d modalities)
-# and, if found in ``$SKDM2C_DATA`` or ``../shared/data``, CUB-10.
-def load_real(loader, **kwargs):
-    """Read ``$SKDM2C_DATA`` (the loaders' default), else ``shared/data`` beside the repo."""
-    for home in [None, "../shared/data", "../../shared/data"]:
-        try:
-            return loader(data_home=home, **kwargs)
-        except FileNotFoundError:
-            pass
-    return None
-
-
+# and, if found in ``$SKDM2C_DATA``, CUB-10.
 datasets = []
 for seed in range(3):
     X, y = make_mixed_modal_blobs(n_samples=300, n_clusters=3, random_state=seed)
     datasets.append(("synthetic", seed, X, y, 5))
-cub = load_real(load_cub10, random_state=0)
+try:
+    cub = load_cub10(random_state=0)
+except FileNotFoundError:  # not in $SKDM2C_DATA
+    cub = None
 if cub is not None:
     datasets.append(("CUB-10", 0, cub.data, cub.target, 32))
 else:

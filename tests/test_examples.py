@@ -39,6 +39,9 @@ def _env():
     # small shared CPU with torch's default thread pool.  A caller's value wins.
     env.setdefault("OMP_NUM_THREADS", "1")
     env.setdefault("MKL_NUM_THREADS", "1")
+    # The real-data scripts read $SKDM2C_DATA (synthetic data without it), as in
+    # the documentation build: default it to the data folder beside the checkout.
+    env.setdefault("SKDM2C_DATA", str(REPO.parent / "shared" / "data"))
     # Make the checkout importable even without an editable install.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     return env
