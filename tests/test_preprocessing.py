@@ -297,3 +297,16 @@ def test_transform_rejects_other_width():
     prep = ModalityPreprocessor().fit(_dense())
     with pytest.raises(ValueError, match="features"):
         prep.transform(_dense(d=4))
+
+
+def test_unit_rows_scales_rows_without_overflow_and_keeps_zero_rows():
+    from skdm2c._rows import unit_rows
+
+    Z = np.array([[3.0, 4.0], [0.0, 0.0], [1e308, 1e308], [-2.0, 0.0]])
+    U = unit_rows(Z)
+    assert np.all(np.isfinite(U))
+    np.testing.assert_allclose(np.linalg.norm(U[[0, 2, 3]], axis=1), 1.0)
+    np.testing.assert_array_equal(U[1], [0.0, 0.0])
+    np.testing.assert_allclose(U[0], [0.6, 0.8])
+    np.testing.assert_allclose(U[3], [-1.0, 0.0])
+    assert unit_rows(np.zeros((3, 0))).shape == (3, 0)

@@ -20,6 +20,7 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.exceptions import ConvergenceWarning
 
 from .._core._base import kmeans_on_embedding, nearest_center
+from .._rows import unit_rows
 
 
 def joint_kmeans(Z, n_clusters, *, n_init, random_state, n_modalities):
@@ -76,11 +77,6 @@ def matched_kmeans(Z, modality, n_clusters, pivot, *, n_init, random_state, n_mo
     return labels, centers[ref], centers
 
 
-def _l2(Z):
-    norms = np.linalg.norm(Z, axis=1, keepdims=True)
-    return Z / np.where(norms > 0, norms, 1.0)
-
-
 def fused_codes(U, observed):
     """Code of every row: the mean of the codes of the blocks it observes."""
     Z = np.zeros((observed.shape[0], U[0].shape[1]))
@@ -92,7 +88,7 @@ def fused_codes(U, observed):
 
 def _unit_codes(U):
     """Block codes scaled to unit length (0 on the rows that do not observe the block)."""
-    return [_l2(np.where(np.isnan(Um), 0.0, Um)) for Um in U]
+    return [unit_rows(np.where(np.isnan(Um), 0.0, Um)) for Um in U]
 
 
 def _block_cost(U, observed, centers, weights=None):

@@ -34,6 +34,7 @@ from .._inputs import (
     validated_predict_input,
 )
 from .._modality import _block_bounds, observed_blocks
+from .._rows import unit_rows
 
 __all__ = ["PairedCCAClustering", "paired_cca_codes"]
 
@@ -110,14 +111,6 @@ def paired_cca_codes(A, B, n_components, *, shrinkage=0.5):
 def _standardize(V, name="X"):
     """Scale-free per-feature mean and scale (data at 1e-12 or 1e200 is fine)."""
     return fit_standardizer(V, name=name, rtol=1e-12)
-
-
-def _l2(Z):
-    """Rows scaled to unit length (rows first divided by their largest |value|: no overflow)."""
-    top = np.max(np.abs(Z), axis=1, keepdims=True) if Z.shape[1] else np.ones((Z.shape[0], 1))
-    Z = Z / np.where(top > 0, top, 1.0)
-    norms = np.linalg.norm(Z, axis=1, keepdims=True)
-    return Z / np.where(norms > 0, norms, 1.0)
 
 
 class PairedCCAClustering(
@@ -355,8 +348,8 @@ class PairedCCAClustering(
         for m, (a, b) in enumerate(_block_bounds(self.modality_dims_)):
             rows = obs[:, m]
             if rows.any():
-                Z[rows] += _l2(self._block_codes(X[rows, a:b].astype(np.float64), m))
-        return _l2(Z / obs.sum(1, keepdims=True))
+                Z[rows] += unit_rows(self._block_codes(X[rows, a:b].astype(np.float64), m))
+        return unit_rows(Z / obs.sum(1, keepdims=True))
 
     # -------------------------------------------------------------- inference
     def _check(self, X, Xs):

@@ -9,6 +9,8 @@ import numpy as np
 from scipy import linalg
 from sklearn.utils.extmath import svd_flip
 
+from .._rows import unit_rows
+
 #: A feature whose standard deviation is at most this share of its largest
 #: absolute value is constant (its output is 0).
 CONSTANT_RTOL = 1e-10
@@ -48,11 +50,6 @@ def _tf(V, block):
     return np.log1p(V)
 
 
-def _l2_rows(W):
-    norms = np.linalg.norm(W, axis=1, keepdims=True)
-    return W / np.where(norms > 0, norms, 1.0)
-
-
 def fit_counts(V, n_components, block, *, idf=True, post="l2-sqrtk"):
     """Fit the count path on the observed rows of one block.
 
@@ -75,7 +72,7 @@ def fit_counts(V, n_components, block, *, idf=True, post="l2-sqrtk"):
         idf_w = np.log((1.0 + n) / (1.0 + df)) + 1.0
     else:
         idf_w = np.ones(T.shape[1])
-    L = _l2_rows(T * idf_w)
+    L = unit_rows(T * idf_w)
     k = int(min(n_components, n, T.shape[1]))
     U, s, Vt = linalg.svd(L, full_matrices=False)
     U, Vt = svd_flip(U, Vt, u_based_decision=False)
@@ -83,12 +80,12 @@ def fit_counts(V, n_components, block, *, idf=True, post="l2-sqrtk"):
 
 
 def apply_counts(V, state, block):
-    W = _l2_rows(_tf(V, block) * state["idf"]) @ state["components"].T
+    W = unit_rows(_tf(V, block) * state["idf"]) @ state["components"].T
     post = state["post"]
     if post == "l2":
-        return _l2_rows(W)
+        return unit_rows(W)
     if post == "l2-sqrtk":
-        return _l2_rows(W) * np.sqrt(W.shape[1])
+        return unit_rows(W) * np.sqrt(W.shape[1])
     return W
 
 
