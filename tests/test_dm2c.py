@@ -37,7 +37,7 @@ def test_input_forms_give_identical_labels():
 
 def test_fitted_attributes_and_predict_transform_forms():
     Xa, Xb = _two_views()
-    model = _model(modality_names=["image", "text"]).fit(Xa, Xb)
+    model = _model(modality_names=["image", "text"], cluster_assignment="joint").fit(Xa, Xb)
     assert model.labels_.shape == (50,) and model.labels_.dtype == np.int64
     assert set(model.labels_) == {0, 1, 2}
     assert model.cluster_centers_.shape == (3, 4)
@@ -50,7 +50,7 @@ def test_fitted_attributes_and_predict_transform_forms():
     np.testing.assert_allclose(model.transform([Xa, Xb]), Z)
     np.testing.assert_allclose(model.transform({"text": Xb}), Z[30:])
     np.testing.assert_allclose(model.fit_transform(Xa, Xb), Z)
-    # predict = nearest centre of the unified codes
+    # predict (joint assignment) = nearest centre of the unified codes
     d2 = ((Z[:, None] - model.cluster_centers_[None]) ** 2).sum(-1)
     np.testing.assert_array_equal(model.predict(Xa, Xb), d2.argmin(1))
     np.testing.assert_array_equal(model.predict({"image": Xa}), d2.argmin(1)[:30])
@@ -243,6 +243,11 @@ def test_errors_at_predict():
 def test_one_row_per_modality():
     model = DM2CClustering(n_clusters=2, random_state=0, **FAST).fit(np.ones((1, 3)), np.zeros((1, 2)))
     assert sorted(model.labels_) == [0, 1]
+    # too few rows to cluster each modality on its own: "auto" uses the joint k-means
+    assert model.cluster_assignment_ == "joint"
+    with pytest.raises(ValueError, match=r"'structure'.*modality 0 has 1 distinct rows"):
+        DM2CClustering(n_clusters=2, random_state=0, cluster_assignment="structure",
+                       **FAST).fit(np.ones((1, 3)), np.zeros((1, 2)))
 
 
 def test_constant_columns_and_width_one_modalities():

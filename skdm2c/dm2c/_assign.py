@@ -1,4 +1,4 @@
-"""Final cluster assignment of DM2C: joint, matched or paired k-means.
+"""Final cluster assignment of DM2C: joint, matched, structure-matched or paired k-means.
 
 Every function takes the unified codes of the observed blocks (``U[m]``, one
 array per modality with NaN on the rows that do not observe ``m``) and the
@@ -11,6 +11,10 @@ modality's unified codes separately and relabels every modality's clusters by
 a minimum-cost one-to-one matching (Hungarian algorithm) of its centres to the
 reference modality's centres, so that the translation only has to bring each
 cluster near its counterpart, not to interleave the modalities row by row.
+``"structure"`` (the unpaired default of this package) clusters every
+modality on its own features and pairs the clusters across modalities by
+the structure of their centres, their sizes and the distances of their
+unified centres (:func:`structure_matched_kmeans`).
 """
 
 import warnings
@@ -19,7 +23,8 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.exceptions import ConvergenceWarning
 
-from .._core._base import kmeans_on_embedding, nearest_center
+from .._cluster_matching import match_clusters
+from .._core._base import _count_distinct, kmeans_on_embedding, nearest_center
 from .._rows import unit_rows
 
 
@@ -150,7 +155,93 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
     return labels, km.cluster_centers_, centers, weights
 
 
-def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state):
+def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, random_state):
+    """Assignment for unpaired data: clusters of each modality, matched as graphs.
+
+    Every modality is clustered on its own features ``R[m]`` (k-means on the
+    rows observing it), so each keeps its own cluster quality.  The clusters
+    of every modality are then paired with those of the unified modality
+    ``pivot`` by :func:`skdm2c._cluster_matching.match_clusters`: the matching
+    that best preserves the structure of the cluster centres (distances
+    between centres, compared as graphs), the cluster sizes, the squared
+    distances between the clusters' mean unified codes ``U`` (the alignment
+    DM2C learned) and, for rows observing several modalities, how often
+    their blocks fall in each pair of clusters.  A row's cluster is the one
+    with the lowest sum over its observed blocks of the squared distance to
+    that modality's centre, each modality weighted by the inverse of its
+    mean squared distance to its own k-means centres; for a single-block row
+    that is its own modality's k-means cluster.
+
+    Parameters
+    ----------
+    R : list of ndarray of shape (n_samples, n_features_m)
+        Features of every modality's blocks (NaN on the rows not observing it).
+    U : list of ndarray of shape (n_samples, latent_dim)
+        Unified codes of the same blocks.
+    observed, n_clusters, pivot, n_init, random_state
+        As in :func:`assign_clusters`.
+
+    Returns
+    -------
+    labels, centers, modality_centers, weights
+        ``centers``: the mean unified code of each cluster's rows;
+        ``modality_centers[m]``: the centres in ``R[m]``'s space.
+
+    Raises
+    ------
+    ValueError
+        When a modality has fewer distinct rows than ``n_clusters``.
+    """
+    n_mod = observed.shape[1]
+    rng = np.random.RandomState(random_state)
+    models, sizes, unified = [], [], []
+    for m in range(n_mod):
+        rows = observed[:, m]
+        distinct = _count_distinct(R[m][rows], n_clusters)
+        if distinct < n_clusters:
+            raise ValueError(
+                f"cluster_assignment='structure' clusters every modality on its own, but "
+                f"modality {m} has {distinct} distinct rows for n_clusters={n_clusters}; use "
+                "cluster_assignment='joint' or fewer clusters.")
+        km = kmeans_on_embedding(R[m][rows], n_clusters, n_init=n_init,
+                                 random_state=rng.randint(np.iinfo(np.int32).max))
+        models.append(km)
+        sizes.append(np.bincount(km.labels_, minlength=n_clusters))
+        unified.append(np.array([U[m][rows][km.labels_ == j].mean(0) for j in range(n_clusters)]))
+    cross = [((unified[m][:, None] - unified[pivot][None]) ** 2).sum(-1) for m in range(n_mod)]
+    cooc = [None] * n_mod
+    for m in range(n_mod):
+        both = observed[:, m] & observed[:, pivot]
+        if m != pivot and both.any():
+            own = {i: models[i].labels_[np.cumsum(observed[:, i])[both] - 1] for i in (m, pivot)}
+            cooc[m] = np.zeros((n_clusters, n_clusters))
+            np.add.at(cooc[m], (own[m], own[pivot]), 1.0)
+    perm = match_clusters([km.cluster_centers_ for km in models], sizes=sizes,
+                          cooccurrence=cooc, cross_cost=cross, reference=pivot,
+                          random_state=rng.randint(np.iinfo(np.int32).max))
+    centers = []
+    for m, km in enumerate(models):
+        C = np.empty_like(km.cluster_centers_)
+        C[perm[m]] = km.cluster_centers_
+        centers.append(C)
+    labels = np.empty(observed.shape[0], dtype=np.int64)
+    single = observed.sum(1) == 1
+    for m, km in enumerate(models):
+        rows = observed[:, m]
+        own = single[rows]
+        labels[np.flatnonzero(rows)[own]] = perm[m][km.labels_[own]]
+    # a modality's weight: the inverse of its mean squared distance to its own centres
+    weights = [observed[:, m].sum() / max(km.inertia_, 1e-12) for m, km in enumerate(models)]
+    if not single.all():
+        cost = _block_cost(R, observed, centers, weights)
+        labels[~single] = np.argmin(cost[~single], axis=1)
+    fused = fused_codes(U, observed)
+    mean_codes = np.array([fused[labels == j].mean(0) if np.any(labels == j) else unified[pivot][j]
+                           for j in range(n_clusters)])
+    return labels, mean_codes, centers, weights
+
+
+def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state, R=None):
     """Cluster the rows of packed data from their blocks' unified codes.
 
     Parameters
@@ -161,30 +252,38 @@ def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state
         Blocks each row observes.
     n_clusters : int
         Number of clusters.
-    how : {"joint", "matched", "paired"}
+    how : {"joint", "matched", "structure", "paired"}
         ``"joint"``: the published k-means of all rows' (mean) codes;
         ``"matched"``: per-modality k-means matched to the reference
-        modality's clusters (:func:`matched_kmeans`); ``"paired"``:
-        :func:`paired_kmeans`.
+        modality's clusters (:func:`matched_kmeans`); ``"structure"``:
+        :func:`structure_matched_kmeans` on the features ``R``;
+        ``"paired"``: :func:`paired_kmeans`.
     pivot : int
         The unified modality (reference of ``"matched"``).
     n_init : int
         k-means restarts.
     random_state : int
         Seed of k-means.
+    R : list of ndarray or None
+        Every modality's own features of its blocks (``"structure"`` only).
 
     Returns
     -------
     labels : ndarray of shape (n_samples,)
     centers : ndarray of shape (n_clusters, latent_dim)
     modality_centers : list of ndarray
-        Centres used by :func:`nearest_observed` for each modality.
+        Centres used by :func:`nearest_observed` for each modality (in the
+        space of ``R`` with ``"structure"``).
     weights : list of float or None
-        Per-modality weights of the block costs (``"paired"`` only).
+        Per-modality weights of the block costs (``"paired"`` and
+        ``"structure"``).
     """
     n_mod = observed.shape[1]
     if how == "paired":
         return paired_kmeans(U, observed, n_clusters, n_init=n_init, random_state=random_state)
+    if how == "structure":
+        return structure_matched_kmeans(R, U, observed, n_clusters, pivot, n_init=n_init,
+                                        random_state=random_state)
     if how == "matched":
         _, centers, per_modality = _matched_on_blocks(U, observed, n_clusters, pivot,
                                                       n_init=n_init, random_state=random_state)
@@ -206,7 +305,11 @@ def _matched_on_blocks(U, observed, n_clusters, pivot, *, n_init, random_state):
 
 
 def nearest_observed(U, observed, modality_centers, *, how, weights=None):
-    """Cluster of every row: the lowest summed block cost (see :func:`assign_clusters`)."""
+    """Cluster of every row: the lowest summed block cost (see :func:`assign_clusters`).
+
+    ``U`` holds the codes the centres live in: the unified block codes, or
+    with ``how="structure"`` every modality's own features.
+    """
     if how == "paired":
         U = _unit_codes(U)
     return np.argmin(_block_cost(U, observed, modality_centers, weights),

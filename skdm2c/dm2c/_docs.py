@@ -172,20 +172,36 @@ learn_pair_temperature : bool, default=True
     ``pair_temperature`` fixed.  Without multi-block rows, or with
     ``lambda_contrastive=0``, it has no effect.
 
-cluster_assignment : {"auto", "joint", "matched", "paired"}, default="auto"
-    ``"auto"``: ``"joint"`` when no row observes several modalities (the
-    published step), else ``"paired"``.  ``"paired"``: k-means on the mean
-    of each row's unit-length block codes, refined by a k-means with one
-    centre per modality for every cluster (a row's cost: the sum over its
-    observed blocks of the weighted squared distances to the centre of that
-    modality), so that paired rows tie the modalities' clusters together.
-    ``"joint"``: one k-means over the unified codes of all rows (the
-    paper; a multi-block row counts with the mean of its codes).  ``"matched"``: k-means on each modality's unified codes
-    separately, then every modality's clusters are relabelled by a
+cluster_assignment : {"auto", "structure", "paired", "joint", "matched"}, default="auto"
+    How the rows are clustered after training.  ``"auto"``: ``"paired"``
+    when some row observes several modalities, else ``"structure"`` (with
+    one modality, or a modality with fewer distinct rows than
+    ``n_clusters``: ``"joint"``).
+
+    ``"structure"`` (unpaired data; not in the paper): every modality is
+    clustered on its own features (k-means on a PCA to at most 32
+    dimensions of its preprocessed blocks), so each keeps its own cluster
+    quality, and the clusters of every modality are paired one-to-one with
+    the unified modality's by the matching that best agrees with the
+    structure of the cluster centres (distances between centres compared as
+    graphs: Gromov-Wasserstein with 2-opt refinement, after CPMN, Wang et
+    al., NeurIPS 2025), the cluster sizes, the distances between the
+    clusters' mean unified codes (the alignment DM2C learned) and, when
+    rows observe several modalities, how often their blocks fall in each
+    pair of clusters.  A multi-block row gets the cluster with the lowest
+    sum of its blocks' squared distances to their modality's centres, each
+    modality weighted by the inverse of its mean within-cluster distance.
+    ``"paired"``: k-means on the mean of each row's unit-length block
+    codes, refined by a k-means with one centre per modality for every
+    cluster (a row's cost: the sum over its observed blocks of the weighted
+    squared distances to the centre of that modality), so that paired rows
+    tie the modalities' clusters together.  ``"joint"``: one k-means over
+    the unified codes of all rows (the paper; a multi-block row counts with
+    the mean of its codes).  ``"matched"``: k-means on each modality's
+    unified codes separately, every modality's clusters relabelled by a
     minimum-cost one-to-one matching (Hungarian) of its centres to the
-    unified modality's centres; :meth:`predict` assigns a row to the nearest
-    centre of its own modality.  Keeps each modality's own cluster quality;
-    the translation is only used to pair up clusters (see Notes).
+    unified modality's centres.  :meth:`predict` assigns a new row as its
+    training rows were assigned.
 
 translator : {"mlp", "orthogonal"}, default="mlp"
     ``"mlp"``: the published latent generators (MLPs, ``G[p->m]`` trained
@@ -219,12 +235,14 @@ labels_ : ndarray of shape (n_samples,)
 
 cluster_centers_ : ndarray of shape (n_clusters, latent_dim)
     Cluster centres in the unified latent space (with
-    ``cluster_assignment="matched"``: those of the unified modality's rows).
+    ``cluster_assignment="matched"``: those of the unified modality's rows;
+    with ``"structure"``: the mean unified code of each cluster's rows).
 
-modality_cluster_centers_ : list of ndarray of shape (n_clusters, latent_dim)
-    Centres used to assign each modality's blocks, in the unified space
-    (unit-length codes with ``"paired"``); all equal to ``cluster_centers_``
-    with ``cluster_assignment="joint"``.
+modality_cluster_centers_ : list of ndarray of shape (n_clusters, n_features_m)
+    Centres used to assign each modality's blocks: in the unified space
+    (unit-length codes with ``"paired"``; all equal to ``cluster_centers_``
+    with ``"joint"``), or with ``"structure"`` in the modality's own PCA
+    space (``n_features_m`` = its width, at most 32).
 
 cluster_assignment_ : str
     The assignment used (``"auto"`` resolved).
@@ -295,6 +313,12 @@ the unified codes.  Deviations:
   cycle and adversarial losses; with two modalities this is the paper.
 - Plain input without NaN is one modality: the model is then an
   autoencoder followed by k-means.
+- Unpaired data are clustered by ``cluster_assignment="structure"``
+  (each modality on its own, clusters matched across modalities), not by
+  the paper's joint k-means of the unified codes, which pairs the clusters
+  of real modalities no better than a random pairing
+  (``benchmarks/DM2C_INVESTIGATION.md``); ``cluster_assignment="joint"``
+  (part of ``PAPER_PARAMS``) is the published step.
 - Options, off by default, not in the paper: ``translator="orthogonal"``
   with ``procrustes_steps`` (isometric translator plus mutual-nearest-
   neighbour Procrustes refinement, after Conneau et al., 2018) and

@@ -8,9 +8,14 @@ import torch
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._core._base import BaseDeepClusterer
+from .._core._base import BaseDeepClusterer, _count_distinct
 from .._core._device import make_generator, resolve_device, to_tensor
-from .._core._validation import check_distinct_rows, check_layer_sizes, check_per_modality
+from .._core._validation import (
+    check_distinct_rows,
+    check_float32_range,
+    check_layer_sizes,
+    check_per_modality,
+)
 from .._core._nets import build_module, default_hidden_sizes
 from .._core._training import predict_in_batches, pretrain_autoencoder
 from .._inputs import (
@@ -24,6 +29,11 @@ from .._modality import observed_blocks, unpack_modalities
 from ..preprocessing import ModalityPreprocessor
 from ._assign import assign_clusters, fused_codes, nearest_observed
 from ._docs import DM2C_DOC
+
+#: Width of the per-modality PCA that ``cluster_assignment="structure"``
+#: clusters each modality in (capped by the block's width and rows), as the
+#: stacked baselines' ModalityStacker.
+STRUCTURE_WIDTH = 32
 from ._network import DM2CNetwork
 from ._procrustes import refine_translators
 from ._training import train_jointly
@@ -77,7 +87,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         "tol": [Interval(Real, 0, None, closed="left"), None],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "warm_start": ["boolean"],
-        "cluster_assignment": [StrOptions({"auto", "joint", "matched", "paired"})],
+        "cluster_assignment": [StrOptions({"auto", "joint", "matched", "structure", "paired"})],
         "translator": [StrOptions({"mlp", "orthogonal"})],
         "procrustes_steps": [Interval(Integral, 0, None, closed="left")],
     }
@@ -305,10 +315,19 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
             refine_translators(self.network_, tensors, self.procrustes_steps, device)
         U = self._block_codes(X, observed, device)
         seed = rng.randint(np.iinfo(np.int32).max)
+        R = None
+        if assignment == "structure":
+            self._fit_modality_reducers(X, observed, seed)
+            R = self._modality_features(X)
+            if self.cluster_assignment == "auto" and any(
+                    _count_distinct(Rm[observed[:, m]], self.n_clusters) < self.n_clusters
+                    for m, Rm in enumerate(R)):
+                # a modality has too few rows to be clustered on its own
+                assignment, R = "joint", None
         self.cluster_assignment_ = assignment
         labels, centers, per_modality, self._assignment_weights = assign_clusters(
             U, observed, self.n_clusters, how=self.cluster_assignment_, pivot=pivot,
-            n_init=self.n_init, random_state=seed)
+            n_init=self.n_init, random_state=seed, R=R)
         self.cluster_centers_ = centers
         self.modality_cluster_centers_ = [np.asarray(c) for c in per_modality]
         self.labels_ = labels
@@ -340,7 +359,34 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
                 "pairs); the data has none: use 'auto' or 'joint'.")
         if self.cluster_assignment != "auto":
             return self.cluster_assignment
-        return "paired" if bool((observed.sum(1) > 1).any()) else "joint"
+        if has_pairs:
+            return "paired"
+        return "structure" if observed.shape[1] > 1 else "joint"
+
+    def _fit_modality_reducers(self, X, observed, seed):
+        """PCA of every modality's preprocessed blocks (``"structure"``)."""
+        from sklearn.decomposition import PCA
+
+        views, _ = unpack_modalities(self._preprocess(X), self._network_dims(self.modality_dims_))
+        self._modality_reducers = [
+            PCA(n_components=min(STRUCTURE_WIDTH, v.shape[1], v.shape[0]),
+                random_state=seed).fit(v)
+            for v in views
+        ]
+
+    def _modality_features(self, X):
+        """Every modality's own features of its blocks (NaN elsewhere), for ``"structure"``."""
+        Xp = self._preprocess(X)
+        # the same range as the network's input: a block beyond float32 is refused, by name
+        check_float32_range(Xp)
+        views, indices = unpack_modalities(Xp, self._network_dims(self.modality_dims_))
+        R = []
+        for pca, v, idx in zip(self._modality_reducers, views, indices):
+            Rm = np.full((X.shape[0], pca.n_components_), np.nan)
+            if len(idx):
+                Rm[idx] = pca.transform(v)
+            R.append(Rm)
+        return R
 
     def _block_codes(self, X, observed, device):
         """Unified code of every observed block: ``U[m]`` (n_samples, latent), NaN elsewhere."""
@@ -401,7 +447,10 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
             Cluster index of each row, in packed (concatenation) order.
         """
         X, observed = validated_predict_input(self, X, Xs)
-        U = self._block_codes(X, observed, self._inference_device())
+        if self.cluster_assignment_ == "structure":
+            U = self._modality_features(X)
+        else:
+            U = self._block_codes(X, observed, self._inference_device())
         return nearest_observed(U, observed, self.modality_cluster_centers_,
                                 how=self.cluster_assignment_, weights=self._assignment_weights)
 

@@ -1,0 +1,81 @@
+"""DM2C's unpaired default assignment: each modality clustered alone, clusters matched."""
+
+import numpy as np
+import pytest
+
+from skdm2c import DM2CClustering, pack_modalities
+from skdm2c.datasets import make_incomplete
+from skdm2c.metrics import clustering_accuracy
+
+FAST = dict(pretrain_epochs=3, epochs=3, latent_dim=4, hidden_sizes=(16,), n_init=3,
+            batch_size=32)
+
+
+def _shared_geometry(seed=0, sizes=(20, 35, 50, 65), noise=0.3):
+    """Two modalities whose class means have the same geometry (a random
+    rotation into another width) and unequal class sizes; different instances
+    in each modality, so nothing but geometry and sizes pairs the clusters."""
+    rng = np.random.RandomState(seed)
+    k = len(sizes)
+    means = rng.normal(scale=3.0, size=(k, 5)) * [1.0, 1.5, 2.0, 2.5, 3.0]
+    q, _ = np.linalg.qr(rng.normal(size=(7, 7)))
+    y = np.repeat(np.arange(k), sizes)
+    xa = means[y] + noise * rng.normal(size=(len(y), 5))
+    yb = rng.permutation(y)
+    xb = np.c_[means[yb], np.zeros((len(y), 2))] @ q + noise * rng.normal(size=(len(y), 7))
+    return xa, xb, y, yb
+
+
+def test_unpaired_default_recovers_the_correspondence_from_structure_and_sizes():
+    xa, xb, ya, yb = _shared_geometry()
+    y = np.r_[ya, yb]
+    model = DM2CClustering(4, random_state=0, **FAST).fit(xa, xb)
+    assert model.cluster_assignment_ == "structure"
+    assert clustering_accuracy(y, model.labels_) > 0.95
+    # each modality's own clusters are kept: both halves are clustered perfectly
+    assert clustering_accuracy(ya, model.labels_[: len(ya)]) > 0.95
+    assert clustering_accuracy(yb, model.labels_[len(ya):]) > 0.95
+
+
+def test_structure_fitted_attributes_predict_and_pickle():
+    import pickle
+
+    xa, xb, ya, yb = _shared_geometry(seed=1)
+    model = DM2CClustering(4, random_state=0, modality_names=["a", "b"], **FAST).fit(xa, xb)
+    assert model.cluster_centers_.shape == (4, 4)
+    assert [c.shape for c in model.modality_cluster_centers_] == [(4, 5), (4, 7)]
+    np.testing.assert_array_equal(model.predict(xa, xb), model.labels_)
+    np.testing.assert_array_equal(model.predict({"b": xb}), model.labels_[len(xa):])
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict(xa, xb), model.labels_)
+    # a row observing both modalities: the lowest weighted sum of its blocks' costs
+    both = np.c_[xa[:3], xb[:3]]
+    R = model._modality_features(both)
+    w = model._assignment_weights
+    cost = sum(w[m] * ((R[m][:, None] - model.modality_cluster_centers_[m][None]) ** 2).sum(-1)
+               for m in range(2))
+    np.testing.assert_array_equal(model.predict(both), cost.argmin(1))
+
+
+def test_structure_uses_known_pairs_when_geometry_is_silent():
+    """Equal sizes and a symmetric geometry (orthogonal means): only the pairs
+    tell which cluster of one modality is which of the other."""
+    rng = np.random.RandomState(0)
+    k, n = 4, 200
+    y = np.repeat(np.arange(k), n // k)
+    views = [4.0 * np.eye(k)[y] + 0.3 * rng.normal(size=(n, k)),
+             4.0 * np.eye(k)[(y + 1) % k] @ np.linalg.qr(rng.normal(size=(k, k)))[0]
+             + 0.3 * rng.normal(size=(n, k))]
+    data = make_incomplete(views, y, paired_fraction=0.1, random_state=0)
+    model = DM2CClustering(k, random_state=0, cluster_assignment="structure",
+                           **FAST).fit(data.data)
+    assert model.cluster_assignment_ == "structure"
+    assert clustering_accuracy(data.target, model.labels_) > 0.95
+
+
+def test_structure_refuses_a_modality_too_small_to_cluster():
+    rng = np.random.RandomState(0)
+    X = pack_modalities(rng.randn(30, 3), rng.randn(2, 2)).X
+    with pytest.raises(ValueError, match="modality 1 has 2 distinct rows for n_clusters=3"):
+        DM2CClustering(3, random_state=0, cluster_assignment="structure", **FAST).fit(X)
+    assert DM2CClustering(3, random_state=0, **FAST).fit(X).cluster_assignment_ == "joint"
