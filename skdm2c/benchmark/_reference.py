@@ -4,8 +4,10 @@ These are diagnostics, not methods: two of them use the true labels.  For
 every seed they are computed on the same training rows the methods see:
 
 * ``single`` -- k-means (``n_init=10``) on each modality's rows ALONE, on
-  its own features: how well that modality clusters by itself (ACC / NMI
-  over that modality's rows).
+  its own features after the benchmark's common preprocessing
+  (:func:`skdm2c.benchmark._methods.fair_preprocessor`, the input every
+  method gets): how well that modality clusters by itself (ACC / NMI over
+  that modality's rows).
 * ``aligned`` -- those per-modality clusterings put together, each
   modality's clusters mapped to classes by the Hungarian method on its own
   rows (uses labels).  What a mixed-modal method would reach if it kept
@@ -41,6 +43,7 @@ def reference_scores(dataset, seed, data_home=None):
     """
     from skdm2c.metrics import alignment_reference
 
+    from ._methods import fair_preprocessor
     from ._runner import load_benchmark_data
     from ._specs import UNPAIRED, parse_spec
 
@@ -48,9 +51,13 @@ def reference_scores(dataset, seed, data_home=None):
     bunch, train, test = load_benchmark_data(spec.with_protocol(UNPAIRED), seed, data_home)
     if spec.all_rows:
         train = np.sort(np.concatenate([train, test]))
+    # the same per-modality input as the methods (e.g. the count path of term counts)
+    prep = fair_preprocessor(tuple(bunch.modality_dims))
+    X = prep.fit_transform(np.asarray(bunch.data)[train])
+    dims = tuple(getattr(prep, "modality_dims_out_", bunch.modality_dims))
     return alignment_reference(
-        np.asarray(bunch.target)[train], np.asarray(bunch.data)[train],
-        modality_dims=tuple(bunch.modality_dims), n_clusters=int(len(np.unique(bunch.target))),
+        np.asarray(bunch.target)[train], X,
+        modality_dims=dims, n_clusters=int(len(np.unique(bunch.target))),
         n_pairings=N_RANDOM_PAIRINGS, random_state=int(seed),
     )
 
