@@ -11,9 +11,11 @@ into *incomplete* data with 0, 10 and 50 % of the birds kept as image AND
 text (:func:`~skdm2c.datasets.make_incomplete`; the others as image or text
 only) and fits, on every version:
 
-- :class:`~skdm2c.DM2CClustering` with its defaults (the published model
-  without pairs; a translation and a contrastive loss (learned temperature)
-  on the pairs, and a per-modality-centre assignment, with them),
+- :class:`~skdm2c.DM2CClustering` with its defaults (without pairs: the
+  published training, each modality clustered on its own and the clusters
+  matched across modalities; with them: a translation and a contrastive
+  loss (learned temperature) on the pairs, and a per-modality-centre
+  assignment),
 - :class:`~skdm2c.PairedCCAClustering`, the linear reference (PCA per
   modality, regularised CCA on the pairs, k-means).
 
