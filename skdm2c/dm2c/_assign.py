@@ -155,6 +155,19 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
     return labels, km.cluster_centers_, centers, weights
 
 
+def _cooccurrence(models, observed, m, pivot, n_clusters):
+    """``C[i, j]``: rows observing modalities ``m`` and ``pivot`` whose blocks fall in
+    cluster ``i`` of ``m`` and cluster ``j`` of ``pivot`` (None without such rows)."""
+    both = observed[:, m] & observed[:, pivot]
+    if m == pivot or not both.any():
+        return None
+    # position of each such row among the rows each modality's k-means was fitted on
+    own = [models[i].labels_[np.cumsum(observed[:, i])[both] - 1] for i in (m, pivot)]
+    counts = np.zeros((n_clusters, n_clusters))
+    np.add.at(counts, tuple(own), 1.0)
+    return counts
+
+
 def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, random_state):
     """Assignment for unpaired data: clusters of each modality, matched as graphs.
 
@@ -209,13 +222,7 @@ def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, rando
         sizes.append(np.bincount(km.labels_, minlength=n_clusters))
         unified.append(np.array([U[m][rows][km.labels_ == j].mean(0) for j in range(n_clusters)]))
     cross = [((unified[m][:, None] - unified[pivot][None]) ** 2).sum(-1) for m in range(n_mod)]
-    cooc = [None] * n_mod
-    for m in range(n_mod):
-        both = observed[:, m] & observed[:, pivot]
-        if m != pivot and both.any():
-            own = {i: models[i].labels_[np.cumsum(observed[:, i])[both] - 1] for i in (m, pivot)}
-            cooc[m] = np.zeros((n_clusters, n_clusters))
-            np.add.at(cooc[m], (own[m], own[pivot]), 1.0)
+    cooc = [_cooccurrence(models, observed, m, pivot, n_clusters) for m in range(n_mod)]
     perm = match_clusters([km.cluster_centers_ for km in models], sizes=sizes,
                           cooccurrence=cooc, cross_cost=cross, reference=pivot,
                           random_state=rng.randint(np.iinfo(np.int32).max))
