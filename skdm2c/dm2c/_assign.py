@@ -155,6 +155,16 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
     return labels, km.cluster_centers_, centers, weights
 
 
+def unclusterable_modality(R, observed, n_clusters):
+    """``(m, n_distinct)`` of the first modality whose blocks ``R[m]`` hold fewer
+    than ``n_clusters`` distinct rows (it cannot be clustered on its own), else None."""
+    for m, Rm in enumerate(R):
+        distinct = _count_distinct(Rm[observed[:, m]], n_clusters)
+        if distinct < n_clusters:
+            return m, distinct
+    return None
+
+
 def _cooccurrence(models, observed, m, pivot, n_clusters):
     """``C[i, j]``: rows observing modalities ``m`` and ``pivot`` whose blocks fall in
     cluster ``i`` of ``m`` and cluster ``j`` of ``pivot`` (None without such rows)."""
@@ -208,14 +218,15 @@ def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, rando
     n_mod = observed.shape[1]
     rng = np.random.RandomState(random_state)
     models, sizes, unified = [], [], []
+    small = unclusterable_modality(R, observed, n_clusters)
+    if small is not None:
+        m, distinct = small
+        raise ValueError(
+            f"cluster_assignment='structure' clusters every modality on its own, but "
+            f"modality {m} has {distinct} distinct rows for n_clusters={n_clusters}; use "
+            "cluster_assignment='joint' or fewer clusters.")
     for m in range(n_mod):
         rows = observed[:, m]
-        distinct = _count_distinct(R[m][rows], n_clusters)
-        if distinct < n_clusters:
-            raise ValueError(
-                f"cluster_assignment='structure' clusters every modality on its own, but "
-                f"modality {m} has {distinct} distinct rows for n_clusters={n_clusters}; use "
-                "cluster_assignment='joint' or fewer clusters.")
         km = kmeans_on_embedding(R[m][rows], n_clusters, n_init=n_init,
                                  random_state=rng.randint(np.iinfo(np.int32).max))
         models.append(km)

@@ -8,7 +8,7 @@ import torch
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._core._base import BaseDeepClusterer, _count_distinct
+from .._core._base import BaseDeepClusterer
 from .._core._device import make_generator, resolve_device, to_tensor
 from .._core._validation import (
     check_distinct_rows,
@@ -27,16 +27,16 @@ from .._inputs import (
 )
 from .._modality import observed_blocks, unpack_modalities
 from ..preprocessing import ModalityPreprocessor
-from ._assign import assign_clusters, fused_codes, nearest_observed
+from ._assign import assign_clusters, fused_codes, nearest_observed, unclusterable_modality
 from ._docs import DM2C_DOC
+from ._network import DM2CNetwork
+from ._procrustes import refine_translators
+from ._training import train_jointly
 
 #: Width of the per-modality PCA that ``cluster_assignment="structure"``
 #: clusters each modality in (capped by the block's width and rows), as the
 #: stacked baselines' ModalityStacker.
 STRUCTURE_WIDTH = 32
-from ._network import DM2CNetwork
-from ._procrustes import refine_translators
-from ._training import train_jointly
 
 __all__ = ["DM2CClustering"]
 
@@ -317,11 +317,10 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         seed = rng.randint(np.iinfo(np.int32).max)
         R = None
         if assignment == "structure":
-            self._fit_modality_reducers(X, observed, seed)
-            R = self._modality_features(X)
-            if self.cluster_assignment == "auto" and any(
-                    _count_distinct(Rm[observed[:, m]], self.n_clusters) < self.n_clusters
-                    for m, Rm in enumerate(R)):
+            self._fit_modality_reducers(views, seed)
+            R = self._modality_features(Xp)
+            if (self.cluster_assignment == "auto"
+                    and unclusterable_modality(R, observed, self.n_clusters) is not None):
                 # a modality has too few rows to be clustered on its own
                 assignment, R = "joint", None
         self.cluster_assignment_ = assignment
@@ -363,26 +362,25 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
             return "paired"
         return "structure" if observed.shape[1] > 1 else "joint"
 
-    def _fit_modality_reducers(self, X, observed, seed):
-        """PCA of every modality's preprocessed blocks (``"structure"``)."""
+    def _fit_modality_reducers(self, views, seed):
+        """PCA of every modality's preprocessed blocks ``views`` (``"structure"``)."""
         from sklearn.decomposition import PCA
 
-        views, _ = unpack_modalities(self._preprocess(X), self._network_dims(self.modality_dims_))
         self._modality_reducers = [
             PCA(n_components=min(STRUCTURE_WIDTH, v.shape[1], v.shape[0]),
                 random_state=seed).fit(v)
             for v in views
         ]
 
-    def _modality_features(self, X):
-        """Every modality's own features of its blocks (NaN elsewhere), for ``"structure"``."""
-        Xp = self._preprocess(X)
+    def _modality_features(self, Xp):
+        """Every modality's own features of the blocks of preprocessed rows ``Xp`` (NaN
+        elsewhere), for ``"structure"``."""
         # the same range as the network's input: a block beyond float32 is refused, by name
         check_float32_range(Xp)
         views, indices = unpack_modalities(Xp, self._network_dims(self.modality_dims_))
         R = []
         for pca, v, idx in zip(self._modality_reducers, views, indices):
-            Rm = np.full((X.shape[0], pca.n_components_), np.nan)
+            Rm = np.full((Xp.shape[0], pca.n_components_), np.nan)
             if len(idx):
                 Rm[idx] = pca.transform(v)
             R.append(Rm)
@@ -448,7 +446,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         """
         X, observed = validated_predict_input(self, X, Xs)
         if self.cluster_assignment_ == "structure":
-            U = self._modality_features(X)
+            U = self._modality_features(self._preprocess(X))
         else:
             U = self._block_codes(X, observed, self._inference_device())
         return nearest_observed(U, observed, self.modality_cluster_centers_,
