@@ -211,7 +211,8 @@ METHODS = {
     "dm2c-paper": (_dm2c_paper, "DM2C (paper schedule)"),
     "dm2c-noadv": (_ablation(lambda_adv=0.0), "DM2C without adversarial loss"),
     "dm2c-fixedt": (_ablation(learn_pair_temperature=False), "DM2C, fixed pair temperature 0.5"),
-    "dm2c-t0.2": (_ablation(pair_temperature=0.2, learn_pair_temperature=False), "DM2C, fixed pair temperature 0.2"),
+    "dm2c-t0.2": (_ablation(pair_temperature=0.2, learn_pair_temperature=False),
+                  "DM2C, fixed pair temperature 0.2"),
     "dm2c-joint": (_ablation(cluster_assignment="joint"), "DM2C, published joint assignment"),
 }
 
@@ -230,11 +231,7 @@ COST = {"linear": 0, "dm2c-paper": 6, "idec": 5, "dcn": 4, "dkm": 4, "imsat": 2,
 #: The input of each method, after the common preprocessing (results.md).
 METHOD_INPUTS = {
     "dm2c": "the packed rows; the preprocessing is applied inside fit",
-    "dm2c-paper": "as DM2C",
-    "dm2c-noadv": "as DM2C",
-    "dm2c-fixedt": "as DM2C",
-    "dm2c-t0.2": "as DM2C",
-    "dm2c-joint": "as DM2C",
+    **{name: "as DM2C" for name in ABLATIONS},
     "linear": "the packed rows (PCA per modality, CCA on the multi-block rows inside fit)",
 }
 _STACKED_INPUT = ("ModalityStacker: each modality's PCA to the common width, all rows stacked "
