@@ -264,7 +264,7 @@ def pack_modalities(*Xs, names=None, dtype=None):
     modality = np.repeat(np.arange(len(arrays)), n_rows)
     row = 0
     for (start, stop), a in zip(_block_bounds(dims), arrays):
-        X[row : row + a.shape[0], start:stop] = a
+        X[row:row + a.shape[0], start:stop] = a
         row += a.shape[0]
     return PackedModalities(X, dims, names, modality)
 

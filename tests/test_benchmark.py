@@ -179,7 +179,8 @@ def test_registry_defaults_and_hash():
                              "dm2c-paper", "dm2c-noadv", "dm2c-fixedt", "dm2c-t0.2", "dm2c-joint"]
     # an ablation is DM2C's defaults with its changes, nothing else
     for name, changes in [("dm2c-joint", {"cluster_assignment": "joint"}),
-                          ("dm2c-t0.2", {"pair_temperature": 0.2, "learn_pair_temperature": False})]:
+                          ("dm2c-t0.2",
+                           {"pair_temperature": 0.2, "learn_pair_temperature": False})]:
         expected = {**make_estimator("dm2c", 4, 0, 8).get_params(), **changes}
         assert make_estimator(name, 4, 0, 8).get_params() == expected
     est = make_estimator("idec", 4, 0, 8, modality_dims=(20, 10))

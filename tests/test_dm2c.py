@@ -225,7 +225,8 @@ def test_errors_at_predict():
         model.predict(X[:, :8])
     bad = X.copy()
     bad[31, 0] = 0.5
-    with pytest.raises(ValueError, match="Row 31 holds NaN in column 1 inside its observed block 0"):
+    msg = "Row 31 holds NaN in column 1 inside its observed block 0"
+    with pytest.raises(ValueError, match=msg):
         model.predict(bad)
     with pytest.raises(ValueError, match="Unknown modality names"):
         model.predict({"audio": Xb})
@@ -241,7 +242,8 @@ def test_errors_at_predict():
 
 # --------------------------------------------------------------- edge cases
 def test_one_row_per_modality():
-    model = DM2CClustering(n_clusters=2, random_state=0, **FAST).fit(np.ones((1, 3)), np.zeros((1, 2)))
+    model = DM2CClustering(n_clusters=2, random_state=0, **FAST)
+    model.fit(np.ones((1, 3)), np.zeros((1, 2)))
     assert sorted(model.labels_) == [0, 1]
     # too few rows to cluster each modality on its own: "auto" uses the joint k-means
     assert model.cluster_assignment_ == "joint"

@@ -45,7 +45,8 @@ def test_pipeline_with_per_modality_scaling():
     np.testing.assert_allclose(np.nanstd(scaled[modality == 1, 20:], axis=0), 1, atol=1e-7)
     assert np.isnan(scaled[modality == 0, 20:]).all()
     np.testing.assert_array_equal(pipe.predict(X), pipe[-1].predict(scaled))
-    Z = Pipeline([("s", StandardScaler()), ("m", DM2CClustering(n_clusters=3, **FAST))]).fit_transform(X)
+    pipe = Pipeline([("s", StandardScaler()), ("m", DM2CClustering(n_clusters=3, **FAST))])
+    Z = pipe.fit_transform(X)
     assert Z.shape == (120, 4)
 
 

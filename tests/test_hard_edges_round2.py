@@ -131,7 +131,8 @@ def test_inf_names_row_column_block(make, where):
 def test_nan_inside_a_multi_block_row(make):
     bad = _with(P, 25, 7, np.nan)
     est = make().set_params(modality_dims=(6, 4))
-    with pytest.raises(ValueError, match=r"Row 25 holds NaN in column 7 inside its observed block 1"):
+    msg = r"Row 25 holds NaN in column 7 inside its observed block 1"
+    with pytest.raises(ValueError, match=msg):
         est.fit(bad)
 
 

@@ -95,8 +95,10 @@ def test_infer_needs_every_modality():
          r"Row 1 observes block 0 .* and block 1 .*check_mixed_modal needs exactly one"
          r".*observed_blocks"),
         (lambda X: X.__setitem__((0, slice(0, 4)), np.nan), "Row 0 is NaN in every block"),
-        (lambda X: X.__setitem__((4, 5), np.nan), r"Row 4 holds NaN in column 5 inside its observed block 1"),
-        (lambda X: X.__setitem__((2, 1), np.inf), r"Row 2 holds an infinite value in column 1 of block 0"),
+        (lambda X: X.__setitem__((4, 5), np.nan),
+         r"Row 4 holds NaN in column 5 inside its observed block 1"),
+        (lambda X: X.__setitem__((2, 1), np.inf),
+         r"Row 2 holds an infinite value in column 1 of block 0"),
     ],
 )
 def test_check_mixed_modal_errors_name_row_and_block(mutate, message):

@@ -239,8 +239,8 @@ def test_nan_inside_an_observed_block_names_the_row():
     X[3, 2] = np.nan
     with pytest.raises(ValueError, match=re.escape("Row 3 holds NaN in column 2")):
         ModalityPreprocessor(modality_dims=(5, 3)).fit(X)
-    prep = ModalityPreprocessor(modality_dims=(5, 3)).fit(pack_modalities(_dense(),
-                                                                         _dense(n=10, d=3)).X)
+    packed = pack_modalities(_dense(), _dense(n=10, d=3)).X
+    prep = ModalityPreprocessor(modality_dims=(5, 3)).fit(packed)
     with pytest.raises(ValueError, match="Row 3 holds NaN"):
         prep.transform(X)
 

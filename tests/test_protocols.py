@@ -16,7 +16,7 @@ def _paired(n=20, dims=(3, 2, 4), seed=0):
 
 # ------------------------------------------------------------------ make_incomplete
 @pytest.mark.parametrize("fraction, n, n_paired", [(0.5, 20, 10), (0.3, 10, 3), (0.25, 10, 3),
-                                                    (0.24, 10, 2), (1.0, 7, 7), (0.0, 7, 0)])
+                                                   (0.24, 10, 2), (1.0, 7, 7), (0.0, 7, 0)])
 def test_incomplete_exact_paired_count(fraction, n, n_paired):
     views, y = _paired(n=n)
     inc = make_incomplete(views, y, paired_fraction=fraction, random_state=0)

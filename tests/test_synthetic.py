@@ -95,7 +95,8 @@ def _ari_gap_inner(seed):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_single_modality_easy_but_pca_stacking_fails(seed):
     single, pooled = _ari_gap(seed)
-    msg = f"seed={seed}: per-modality k-means ARI={np.round(single, 3)}, PCA-stacked ARI={pooled:.3f}"
+    msg = (f"seed={seed}: per-modality k-means ARI={np.round(single, 3)}, "
+           f"PCA-stacked ARI={pooled:.3f}")
     assert min(single) > 0.8, msg
     assert pooled < 0.4, msg
     assert min(single) - pooled > 0.5, msg

@@ -129,7 +129,7 @@ def predict_in_batches(fn, X, device, batch_size=1024, dtype=torch.float32):
     check_float32_range(X)
     outs = []
     for start in range(0, X.shape[0], batch_size):
-        xb = torch.tensor(X[start : start + batch_size], dtype=dtype, device=device)
+        xb = torch.tensor(X[start:start + batch_size], dtype=dtype, device=device)
         outs.append(fn(xb).detach().cpu().double().numpy())
     if not outs:
         out_dim = fn(torch.zeros((2, X.shape[1]), dtype=dtype, device=device)).shape[1]
@@ -174,7 +174,8 @@ def pretrain_autoencoder(autoencoder, X, *, n_epochs, batch_size, lr, generator,
     optimizer = torch.optim.Adam(autoencoder.parameters(), lr=lr, weight_decay=weight_decay)
 
     def step(idx):
-        return {"reconstruction": train_autoencoder_step(autoencoder, optimizer, X[idx.to(X.device)])}
+        batch = X[idx.to(X.device)]
+        return {"reconstruction": train_autoencoder_step(autoencoder, optimizer, batch)}
 
     return fit_loop(step, n_samples=X.shape[0], n_epochs=n_epochs, batch_size=batch_size,
                     generator=generator, history=history, phase=phase, verbose=verbose)

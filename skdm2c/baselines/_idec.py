@@ -300,7 +300,7 @@ class IDEC(BaseDeepClusterer):
     def _full_soft_assignment(self, X, iteration):
         """``q`` on the full training tensor (eval mode, batched)."""
         net = self.network_.eval()
-        q = torch.cat([soft_assignment(net.autoencoder.encoder(X[s : s + 1024]), net.centers,
+        q = torch.cat([soft_assignment(net.autoencoder.encoder(X[s:s + 1024]), net.centers,
                                        self.alpha) for s in range(0, X.shape[0], 1024)]).exp()
         if not torch.isfinite(q).all():
             raise DivergenceError(

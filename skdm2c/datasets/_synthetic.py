@@ -90,7 +90,8 @@ def _cluster_labels(n_samples, n_clusters, weights):
     w = np.asarray(weights, dtype=float)
     if w.shape != (n_clusters,) or not np.all(np.isfinite(w)) or np.any(w <= 0):
         raise ValueError(
-            f"weights must hold {n_clusters} positive numbers; got {np.asarray(weights).tolist()!r}."
+            f"weights must hold {n_clusters} positive numbers; "
+            f"got {np.asarray(weights).tolist()!r}."
         )
     w = w / w.sum()
     counts = np.maximum(1, np.floor(w * n_samples).astype(int))

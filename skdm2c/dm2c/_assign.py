@@ -6,15 +6,19 @@ array per modality with NaN on the rows that do not observe ``m``) and the
 modalities is one instance.
 
 ``"joint"`` is the published step: one k-means over the unified codes of all
-rows (a multi-block row: the mean of its blocks' codes).  ``"matched"`` (an option of this package) runs k-means on each
-modality's unified codes separately and relabels every modality's clusters by
-a minimum-cost one-to-one matching (Hungarian algorithm) of its centres to the
-reference modality's centres, so that the translation only has to bring each
-cluster near its counterpart, not to interleave the modalities row by row.
+rows (a multi-block row: the mean of its blocks' codes).  ``"matched"`` (an
+option of this package) runs k-means on each modality's unified codes
+separately and relabels every modality's clusters by a minimum-cost
+one-to-one matching (Hungarian algorithm) of its centres to the reference
+modality's centres, so that the translation only has to bring each cluster
+near its counterpart, not to interleave the modalities row by row.
 ``"structure"`` (the unpaired default of this package) clusters every
 modality on its own features and pairs the clusters across modalities by
 the structure of their centres, their sizes and the distances of their
-unified centres (:func:`structure_matched_kmeans`).
+unified centres (:func:`structure_matched_kmeans`).  ``"paired"`` (the
+default when rows observe several modalities) clusters the rows with one
+centre per modality and cluster, tied together by the multi-block rows
+(:func:`paired_kmeans`).
 """
 
 import warnings
@@ -215,9 +219,7 @@ def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, rando
     ValueError
         When a modality has fewer distinct rows than ``n_clusters``.
     """
-    n_mod = observed.shape[1]
     rng = np.random.RandomState(random_state)
-    models, sizes, unified = [], [], []
     small = unclusterable_modality(R, observed, n_clusters)
     if small is not None:
         m, distinct = small
@@ -225,38 +227,65 @@ def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, rando
             f"cluster_assignment='structure' clusters every modality on its own, but "
             f"modality {m} has {distinct} distinct rows for n_clusters={n_clusters}; use "
             "cluster_assignment='joint' or fewer clusters.")
-    for m in range(n_mod):
-        rows = observed[:, m]
-        km = kmeans_on_embedding(R[m][rows], n_clusters, n_init=n_init,
-                                 random_state=rng.randint(np.iinfo(np.int32).max))
-        models.append(km)
-        sizes.append(np.bincount(km.labels_, minlength=n_clusters))
-        unified.append(np.array([U[m][rows][km.labels_ == j].mean(0) for j in range(n_clusters)]))
+    models = _cluster_each_modality(R, observed, n_clusters, n_init=n_init, rng=rng)
+    unified = [_mean_codes_per_cluster(U[m][observed[:, m]], km.labels_, n_clusters)
+               for m, km in enumerate(models)]
+    perm = _match_modality_clusters(models, unified, observed, n_clusters, pivot, rng)
+    centers = [_relabel_rows(km.cluster_centers_, perm[m]) for m, km in enumerate(models)]
+    # a modality's weight: the inverse of its mean squared distance to its own centres
+    weights = [observed[:, m].sum() / max(km.inertia_, 1e-12) for m, km in enumerate(models)]
+    labels = _structure_labels(models, perm, R, observed, centers, weights)
+    fused = fused_codes(U, observed)
+    mean_codes = np.array([fused[labels == j].mean(0) if np.any(labels == j) else unified[pivot][j]
+                           for j in range(n_clusters)])
+    return labels, mean_codes, centers, weights
+
+
+def _cluster_each_modality(R, observed, n_clusters, *, n_init, rng):
+    """k-means of every modality's features on the rows observing it (one seed each from
+    ``rng``)."""
+    return [kmeans_on_embedding(Rm[observed[:, m]], n_clusters, n_init=n_init,
+                                random_state=rng.randint(np.iinfo(np.int32).max))
+            for m, Rm in enumerate(R)]
+
+
+def _mean_codes_per_cluster(codes, labels, n_clusters):
+    """Mean of ``codes`` over the rows of each cluster (row ``j``: cluster ``j``)."""
+    return np.array([codes[labels == j].mean(0) for j in range(n_clusters)])
+
+
+def _match_modality_clusters(models, unified, observed, n_clusters, pivot, rng):
+    """``perm[m][k]``: the pivot's cluster matched to cluster ``k`` of modality ``m``, from
+    the centres' structure, the sizes, the unified centres' distances and co-occurrence."""
+    n_mod = len(models)
+    sizes = [np.bincount(km.labels_, minlength=n_clusters) for km in models]
     cross = [((unified[m][:, None] - unified[pivot][None]) ** 2).sum(-1) for m in range(n_mod)]
     cooc = [_cooccurrence(models, observed, m, pivot, n_clusters) for m in range(n_mod)]
-    perm = match_clusters([km.cluster_centers_ for km in models], sizes=sizes,
+    return match_clusters([km.cluster_centers_ for km in models], sizes=sizes,
                           cooccurrence=cooc, cross_cost=cross, reference=pivot,
                           random_state=rng.randint(np.iinfo(np.int32).max))
-    centers = []
-    for m, km in enumerate(models):
-        C = np.empty_like(km.cluster_centers_)
-        C[perm[m]] = km.cluster_centers_
-        centers.append(C)
+
+
+def _relabel_rows(centers, perm):
+    """Centres reordered so that row ``perm[k]`` holds centre ``k``."""
+    out = np.empty_like(centers)
+    out[perm] = centers
+    return out
+
+
+def _structure_labels(models, perm, R, observed, centers, weights):
+    """A single-block row: its modality's k-means cluster, matched; a multi-block row: the
+    lowest weighted sum of its blocks' squared distances to the matched centres."""
     labels = np.empty(observed.shape[0], dtype=np.int64)
     single = observed.sum(1) == 1
     for m, km in enumerate(models):
         rows = observed[:, m]
         own = single[rows]
         labels[np.flatnonzero(rows)[own]] = perm[m][km.labels_[own]]
-    # a modality's weight: the inverse of its mean squared distance to its own centres
-    weights = [observed[:, m].sum() / max(km.inertia_, 1e-12) for m, km in enumerate(models)]
     if not single.all():
         cost = _block_cost(R, observed, centers, weights)
         labels[~single] = np.argmin(cost[~single], axis=1)
-    fused = fused_codes(U, observed)
-    mean_codes = np.array([fused[labels == j].mean(0) if np.any(labels == j) else unified[pivot][j]
-                           for j in range(n_clusters)])
-    return labels, mean_codes, centers, weights
+    return labels
 
 
 def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state, R=None):
@@ -307,8 +336,9 @@ def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state
                                                       n_init=n_init, random_state=random_state)
         labels = np.argmin(_block_cost(U, observed, per_modality), axis=1).astype(np.int64)
         return labels, centers, per_modality, None
-    labels, centers, per_modality = joint_kmeans(fused_codes(U, observed), n_clusters, n_init=n_init,
-                                                 random_state=random_state, n_modalities=n_mod)
+    labels, centers, per_modality = joint_kmeans(fused_codes(U, observed), n_clusters,
+                                                 n_init=n_init, random_state=random_state,
+                                                 n_modalities=n_mod)
     return labels, centers, per_modality, None
 
 

@@ -238,7 +238,8 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         lr = self.pretrain_learning_rate
         if isinstance(lr, (list, tuple)):
             if len(lr) != n:
-                raise ValueError(f"pretrain_learning_rate gives {len(lr)} rates for {n} modalities.")
+                raise ValueError(
+                    f"pretrain_learning_rate gives {len(lr)} rates for {n} modalities.")
             return [float(v) for v in lr]
         return [float(lr)] * n
 

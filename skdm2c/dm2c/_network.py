@@ -59,7 +59,8 @@ class DM2CNetwork(nn.Module):
                 self.from_pivot[key] = InverseMap(self.to_pivot[key])
                 continue
             self.to_pivot[key] = make_mlp(gen_sizes, activation="leaky_relu", batch_norm=batch_norm)
-            self.from_pivot[key] = make_mlp(gen_sizes, activation="leaky_relu", batch_norm=batch_norm)
+            self.from_pivot[key] = make_mlp(gen_sizes, activation="leaky_relu",
+                                            batch_norm=batch_norm)
         for m in self.others:
             key = str(m)
             self.critic_pivot[key] = make_mlp(critic_sizes, activation="leaky_relu")
