@@ -314,3 +314,24 @@ def test_summary_marks_dm2c_only_where_it_beats_every_other_method():
     assert cells[3:5] == ["0.200", "0.300 (k-means)"]        # train NMI: k-means is higher
     assert cells[5:7] == ["0.400", "0.500 (IDEC)"]
     assert cells[7:9] == ["**0.300**", "0.200 (IDEC)"]
+
+
+def test_comparison_gives_paired_differences_with_standard_errors():
+    from skdm2c.benchmark._report import comparison_markdown
+
+    rows = []
+    for seed, (mine, theirs) in enumerate([(0.5, 0.4), (0.6, 0.4), (0.4, 0.5)]):
+        rows.append(dict(dataset="d:incomplete=0", method="dm2c", seed=seed, train_acc=mine,
+                         train_nmi=0.3, test_acc=np.nan, test_nmi=np.nan, error=None))
+        rows.append(dict(dataset="d:incomplete=0", method="kmeans", seed=seed,
+                         train_acc=theirs, train_nmi=0.3, test_acc=np.nan, test_nmi=np.nan,
+                         error=None))
+    md = comparison_markdown(pd.DataFrame(rows))
+    diffs = np.array([0.1, 0.2, -0.1])
+    se = diffs.std(ddof=1) / np.sqrt(3)
+    line = next(x for x in md.splitlines() if x.startswith("| k-means |"))
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[1] == f"{diffs.mean():+.4f} ± {se:.4f} (2/3)"
+    assert cells[2] == "+0.0000 ± 0.0000 (0/3)"
+    assert len(cells) == 3  # no held-out columns: the protocol has no held-out rows
+    assert "higher than every baseline on average — ACC (train): yes, NMI (train): no" in md

@@ -184,11 +184,13 @@ def _write_outputs(runs, out, args, command, cache_dir, env):
                  "run. Reference columns: see *Reference points* below.\n\n" + summary + "\n"
                  if summary.count("\n") > 2 else "")
     body += markdown_report(runs)
-    comp = comparison_markdown(unpaired) if len(unpaired) else ""
+    comp = comparison_markdown(runs)
     if comp:
-        body += ("\n### DM2C minus each baseline (paired by seed)\n\n"
-                 "Mean difference over seeds (number of seeds where DM2C is higher).\n\n"
-                 + comp)
+        body += ("\n### DM2C minus each other method (paired by seed)\n\n"
+                 "Mean difference over seeds ± its standard error (number of seeds where "
+                 "DM2C is higher). The seeds of two methods share the data split or protocol "
+                 "draw, so their differences are paired; a mean within about two standard "
+                 "errors of 0 is not a measured difference.\n\n" + comp)
     body += _reference_section(references)
     if set(runs["dataset"]) & set(PAPER_DM2C):
         body += ("\n### DM2C in the paper (reference; other features and split sizes)\n\n"

@@ -228,16 +228,21 @@ def paper_markdown():
 def comparison_markdown(runs, reference="dm2c", metrics=("acc", "nmi")):
     """Paired per-seed differences ``reference - baseline`` per data set.
 
-    Each cell: mean difference over the seeds both methods finished, and in
-    brackets on how many of those seeds ``reference`` scored higher.
+    Each cell: the mean difference over the seeds both methods finished, its
+    standard error (standard deviation of the differences over
+    ``sqrt(n_seeds)``; the seeds share the data split or protocol draw, so
+    the differences are paired) and in brackets on how many of those seeds
+    ``reference`` scored higher.  Held-out columns are left out where no
+    held-out rows exist (the incomplete and aligned protocols).
     """
     ok = runs[runs["error"].fillna("").astype(str) == ""]
-    cols = [f"{p}_{m}" for p in ("train", "test") for m in metrics]
     parts = []
     for dataset, d in ok.groupby("dataset", sort=False):
         ref = d[d["method"] == reference].set_index("seed")
-        if not len(ref):
+        if not len(ref) or d["method"].nunique() < 2:
             continue
+        cols = [f"{p}_{m}" for p in ("train", "test") for m in metrics
+                if np.isfinite(ref[f"{p}_{m}"].astype(float)).any()]
         header = ["baseline"] + [f"Δ{METRIC_LABELS[c.split('_', 1)[1]]} "
                                  f"({'train' if c.startswith('train') else 'held-out'})"
                                  for c in cols]
@@ -253,7 +258,9 @@ def comparison_markdown(runs, reference="dm2c", metrics=("acc", "nmi")):
             for c in cols:
                 diff = ref.loc[seeds, c].astype(float) - other.loc[seeds, c].astype(float)
                 beats[c] &= bool(diff.mean() > 0)
-                cells.append(f"{diff.mean():+.4f} ({int((diff > 0).sum())}/{len(seeds)})")
+                se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else float("nan")
+                cells.append(f"{diff.mean():+.4f} ± {se:.4f} ({int((diff > 0).sum())}/"
+                             f"{len(seeds)})")
             lines.append("| " + " | ".join(cells) + " |")
         verdict = ", ".join(f"{h[1:]}: {'yes' if beats[c] else 'no'}"
                             for h, c in zip(header[1:], cols))
