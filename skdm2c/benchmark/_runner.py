@@ -50,7 +50,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._methods import COST, make_estimator, params_hash, stack_width
+from ._methods import ABLATIONS, COST, make_estimator, params_hash, stack_width
 from ._specs import SYNTHETIC, UNPAIRED, parse_spec
 
 __all__ = ["load_benchmark_data", "paired_views", "run_benchmark", "run_one", "default_cache_dir"]
@@ -404,8 +404,8 @@ _METHOD_SOURCES = {
     "imsat": ("baselines/_imsat.py",),
     "linear": ("linear/*.py",),
 }
-_METHOD_SOURCES["dm2c-paper"] = _METHOD_SOURCES["dm2c-noadv"] = _METHOD_SOURCES["dm2c"]
-_METHOD_SOURCES["dm2c-fixedt"] = _METHOD_SOURCES["dm2c-t0.2"] = _METHOD_SOURCES["dm2c"]
+# every DM2C ablation runs DM2C's own modules
+_METHOD_SOURCES.update({name: _METHOD_SOURCES["dm2c"] for name in ABLATIONS})
 
 
 def _code_fingerprint(method=None):
