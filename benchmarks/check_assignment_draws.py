@@ -37,22 +37,30 @@ DEFAULT_SPECS = ["cub10:incomplete=0", "cub10:incomplete=0.1", "cub10:incomplete
                  "scene15[view1,view2]:incomplete=0.5"]
 
 
+def _rows(spec, seed, data_home):
+    """``(bunch, X, y, observed, n_clusters)`` of the rows the benchmark fits for ``spec``
+    and ``seed``."""
+    from skdm2c.benchmark._runner import load_benchmark_data
+
+    bunch, train, _ = load_benchmark_data(spec, seed, data_home)
+    X, y = np.asarray(bunch.data)[train], np.asarray(bunch.target)[train]
+    observed = np.asarray(bunch.observed, dtype=bool)[train]
+    return bunch, X, y, observed, len(np.unique(y))
+
+
 def _dm2c_draws(spec, seed, draws, data_home):
     import torch
 
     from skdm2c.benchmark._methods import make_estimator
-    from skdm2c.benchmark._runner import load_benchmark_data
     from skdm2c.dm2c._assign import assign_clusters
     from skdm2c.metrics import clustering_accuracy
 
-    bunch, train, _ = load_benchmark_data(spec, seed, data_home)
-    X, y = np.asarray(bunch.data)[train], np.asarray(bunch.target)[train]
-    k = len(np.unique(y))
+    bunch, X, y, observed, k = _rows(spec, seed, data_home)
     est = make_estimator("dm2c", k, seed, 32, modality_dims=bunch.modality_dims).fit(X)
-    observed = np.asarray(bunch.observed, dtype=bool)[train]
-    U = est._block_codes(X, observed, torch.device("cpu"))
+    Xp = est._preprocess(X)
+    U = est._block_codes(Xp, torch.device("cpu"))
     how = est.cluster_assignment_
-    R = est._modality_features(est._preprocess(X)) if how == "structure" else None
+    R = est._modality_features(Xp) if how == "structure" else None
     scores = [clustering_accuracy(y, est.labels_)]
     for d in range(1, draws):
         labels = assign_clusters(U, observed, k, how=how, pivot=est._pivot, n_init=est.n_init,
@@ -63,12 +71,10 @@ def _dm2c_draws(spec, seed, draws, data_home):
 
 def _linear_draws(spec, seed, draws, data_home):
     from skdm2c.benchmark._methods import make_estimator
-    from skdm2c.benchmark._runner import _labels, load_benchmark_data
+    from skdm2c.benchmark._runner import _labels
     from skdm2c.metrics import clustering_accuracy
 
-    bunch, train, _ = load_benchmark_data(spec, seed, data_home)
-    X, y = np.asarray(bunch.data)[train], np.asarray(bunch.target)[train]
-    k = len(np.unique(y))
+    bunch, X, y, _, k = _rows(spec, seed, data_home)
     scores = []
     for d in range(draws):
         state = seed if d == 0 else 1000 + d

@@ -1,6 +1,7 @@
 """DM2CClustering: the scikit-learn estimator of Deep Mixed-Modal Clustering."""
 
 import copy
+import functools
 from numbers import Integral, Real
 
 import numpy as np
@@ -314,7 +315,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
                       first_epoch=self._n_train_epochs() if warm else 0)
         if self.translator == "orthogonal" and self.procrustes_steps:
             refine_translators(self.network_, tensors, self.procrustes_steps, device)
-        U = self._block_codes(X, observed, device)
+        U = self._block_codes(Xp, device)
         seed = rng.randint(np.iinfo(np.int32).max)
         R = None
         if assignment == "structure":
@@ -378,33 +379,38 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         elsewhere), for ``"structure"``."""
         # the same range as the network's input: a block beyond float32 is refused, by name
         check_float32_range(Xp)
-        views, indices = unpack_modalities(Xp, self._network_dims(self.modality_dims_))
-        R = []
-        for pca, v, idx in zip(self._modality_reducers, views, indices):
-            Rm = np.full((Xp.shape[0], pca.n_components_), np.nan)
-            if len(idx):
-                Rm[idx] = pca.transform(v)
-            R.append(Rm)
-        return R
+        reducers = self._modality_reducers
+        return self._map_blocks(Xp, [pca.transform for pca in reducers],
+                                [pca.n_components_ for pca in reducers])
 
-    def _block_codes(self, X, observed, device):
-        """Unified code of every observed block: ``U[m]`` (n_samples, latent), NaN elsewhere."""
+    def _block_codes(self, Xp, device):
+        """Unified code of every observed block of preprocessed rows ``Xp``: ``U[m]``
+        (n_samples, latent), NaN elsewhere."""
         # Inference in float64: codes do not depend on how the rows are batched.
         net = copy.deepcopy(self.network_).to(device).double().eval()
-        Xp = self._preprocess(X)
+
+        def unify(v, m):
+            return predict_in_batches(lambda x: net.unify(x, m), v, device, dtype=torch.float64)
+
+        n = len(self.modality_dims_)
+        return self._map_blocks(Xp, [functools.partial(unify, m=m) for m in range(n)],
+                                [self._latent_dim] * n)
+
+    def _map_blocks(self, Xp, transforms, widths):
+        """``transforms[m]`` of modality ``m``'s blocks of ``Xp``, one ``(n_samples,
+        widths[m])`` array per modality with NaN on the rows not observing it."""
         views, indices = unpack_modalities(Xp, self._network_dims(self.modality_dims_))
-        U = []
-        for m, (v, idx) in enumerate(zip(views, indices)):
-            Um = np.full((X.shape[0], self._latent_dim), np.nan)
+        out = []
+        for transform, width, v, idx in zip(transforms, widths, views, indices):
+            block = np.full((Xp.shape[0], width), np.nan)
             if len(idx):
-                Um[idx] = predict_in_batches(lambda x, m=m: net.unify(x, m), v, device,
-                                             dtype=torch.float64)
-            U.append(Um)
-        return U
+                block[idx] = transform(v)
+            out.append(block)
+        return out
 
     def _unified_codes(self, X, observed, device):
         """Unified codes of packed rows: the mean of the codes of a row's observed blocks."""
-        return fused_codes(self._block_codes(X, observed, device), observed)
+        return fused_codes(self._block_codes(self._preprocess(X), device), observed)
 
     def transform(self, X, *Xs):
         """Unified latent codes: every row mapped into the unified modality's latent space.
@@ -446,10 +452,11 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
             Cluster index of each row, in packed (concatenation) order.
         """
         X, observed = validated_predict_input(self, X, Xs)
+        Xp = self._preprocess(X)
         if self.cluster_assignment_ == "structure":
-            U = self._modality_features(self._preprocess(X))
+            U = self._modality_features(Xp)
         else:
-            U = self._block_codes(X, observed, self._inference_device())
+            U = self._block_codes(Xp, self._inference_device())
         return nearest_observed(U, observed, self.modality_cluster_centers_,
                                 how=self.cluster_assignment_, weights=self._assignment_weights)
 
