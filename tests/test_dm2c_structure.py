@@ -50,7 +50,7 @@ def test_structure_fitted_attributes_predict_and_pickle():
     np.testing.assert_array_equal(restored.predict(xa, xb), model.labels_)
     # a row observing both modalities: the lowest weighted sum of its blocks' costs
     both = np.c_[xa[:3], xb[:3]]
-    R = model._modality_features(both)
+    R = model._modality_features(model._preprocess(both))  # the features predict uses
     w = model._assignment_weights
     cost = sum(w[m] * ((R[m][:, None] - model.modality_cluster_centers_[m][None]) ** 2).sum(-1)
                for m in range(2))
