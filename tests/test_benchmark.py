@@ -319,6 +319,24 @@ def test_summary_marks_dm2c_only_where_it_beats_every_other_method():
     assert cells[7:9] == ["**0.300**", "0.200 (IDEC)"]
 
 
+def test_summary_header_names_the_reference_method():
+    from skdm2c.benchmark._report import summary_markdown
+
+    rows = [dict(dataset="d", method=m, seed=0, train_acc=a, train_nmi=0.2, test_acc=0.4,
+                 test_nmi=0.3, error=None) for m, a in (("linear", 0.5), ("kmeans", 0.4))]
+    header = summary_markdown(pd.DataFrame(rows), reference="linear").splitlines()[0]
+    assert "DM2C" not in header
+    assert header.startswith("| data set | Linear CCA reference train ACC | best other |")
+
+
+def test_latent_plot_names_rows_observing_several_modalities():
+    from skdm2c.benchmark._report import _modality_label
+
+    assert _modality_label(-1, ["image", "text"]) == "several modalities"
+    assert _modality_label(1, ["image", "text"]) == "text"
+    assert _modality_label(2, ["image", "text"]) == "modality 2"
+
+
 def test_comparison_gives_paired_differences_with_standard_errors():
     from skdm2c.benchmark._report import comparison_markdown
 

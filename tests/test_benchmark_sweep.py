@@ -220,6 +220,10 @@ def test_sweep_plot_written(tmp_path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(ValueError, match="no run with a protocol"):
         plot_sweep(_fake_sweep_runs().iloc[-1:], tmp_path / "none.png")
+    # ARI: the reference dicts hold no ARI, so the plot has no reference lines (it raised
+    # a KeyError before)
+    path = plot_sweep(_fake_sweep_runs(), tmp_path / "ari.png", references=refs, metric="ari")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_anchors_table():

@@ -45,7 +45,25 @@ ANCHOR_NOTES = (
 
 
 def anchors_for(base, protocol=None):
-    """Anchors of data ``base`` (e.g. ``"cub10"``), optionally of one protocol, as dicts."""
+    """Anchors of data ``base`` (e.g. ``"cub10"``), optionally of one protocol, as dicts.
+
+    Parameters
+    ----------
+    base : str
+        Data without the protocol, compared exactly with the first field of
+        :data:`ANCHORS` (``"scene15"`` does not match
+        ``"scene15[view1,view2]"``).
+    protocol : {"incomplete", "aligned"} or None, default=None
+        Keep only the anchors of this protocol; ``None``: all.
+
+    Returns
+    -------
+    anchors : list of dict
+        One dict per matching anchor, in the order of :data:`ANCHORS`, with
+        the keys ``"base"``, ``"protocol"``, ``"fraction"``, ``"method"``,
+        ``"venue"``, ``"acc"``, ``"nmi"``, ``"ari"`` (``None`` where not
+        reported) and ``"source"``; empty when none matches.
+    """
     keys = ("base", "protocol", "fraction", "method", "venue", "acc", "nmi", "ari", "source")
     return [dict(zip(keys, a)) for a in ANCHORS
             if a[0] == base and (protocol is None or a[1] == protocol)]
@@ -56,7 +74,23 @@ def _cell(value):
 
 
 def anchors_markdown(bases=None):
-    """Markdown table of the anchors (of the data ``bases`` only, if given) and the notes."""
+    """Markdown table of the anchors (of the data ``bases`` only, if given) and the notes.
+
+    Parameters
+    ----------
+    bases : sequence of str, default=None
+        Keep only the anchors of these data bases (exact match, as in
+        :func:`anchors_for`); ``None``: all anchors.
+
+    Returns
+    -------
+    markdown : str
+        ``""`` when no anchor is kept.  Otherwise a table (data, protocol,
+        fraction, method and venue, ACC / NMI / ARI to 3 decimals or ``"–"``
+        where not reported, source), then the line
+        ``"Notes on the published numbers:"`` and every note of
+        :data:`ANCHOR_NOTES`, numbered, ending with a newline.
+    """
     rows = [a for a in ANCHORS if bases is None or a[0] in set(bases)]
     if not rows:
         return ""

@@ -40,6 +40,34 @@ def reference_scores(dataset, seed, data_home=None):
     protocol); for a specification with a protocol (``cub10:incomplete=0.3``)
     on ALL rows of the same data without pairs (the unpaired assignment of
     ``seed``): the reference lines of the paired-fraction sweep at fraction 0.
+
+    The rows go through the benchmark's common preprocessing
+    (:func:`skdm2c.benchmark._methods.fair_preprocessor`, fitted on them);
+    ``n_clusters`` is the number of classes of the data set and the random
+    pairing is averaged over ``N_RANDOM_PAIRINGS`` (20) draws.
+
+    Parameters
+    ----------
+    dataset : str or DataSpec
+        Data-set specification (:mod:`skdm2c.benchmark._specs`).
+    seed : int
+        Seed of the data (assignment and split) and ``random_state`` of
+        :func:`~skdm2c.metrics.alignment_reference`.
+    data_home : str or path-like, default=None
+        Folder of the real data sets; ``None``: the loaders' default.
+
+    Returns
+    -------
+    scores : dict
+        The dict of :func:`~skdm2c.metrics.alignment_reference`:
+        ``"single_acc"``, ``"single_nmi"`` (lists, one score per modality),
+        ``"random_acc"``, ``"random_nmi"``, ``"aligned_acc"`` and
+        ``"aligned_nmi"``.
+
+    Raises
+    ------
+    ValueError
+        If ``dataset`` is not a valid specification.
     """
     from skdm2c.metrics import alignment_reference
 
@@ -68,7 +96,24 @@ def _mean_std(values):
 
 
 def reference_markdown(scores, modality_names):
-    """Markdown table of a list of :func:`reference_scores` (one per seed)."""
+    """Markdown table of a list of :func:`reference_scores` (one per seed).
+
+    Parameters
+    ----------
+    scores : list of dict
+        :func:`reference_scores` of one data set, one dict per seed.
+    modality_names : sequence of str
+        Name of each modality, in block order (one table row each).
+
+    Returns
+    -------
+    table : str
+        The Markdown table, ending with a newline: one row per modality
+        (k-means on that modality's rows alone), then the random pairing and
+        the pairing by the labels (the ceiling); ACC and NMI cells are
+        ``"mean ± std"`` over the seeds, to 4 decimals (population std,
+        ``ddof=0``).
+    """
     lines = ["| reference (uses labels where marked) | ACC | NMI |", "|---|:---:|:---:|"]
     for m, name in enumerate(modality_names):
         lines.append(f"| k-means on the {name} rows alone (over those rows) | "

@@ -40,6 +40,27 @@ def runs_frame(records, datasets=None):
 
     Data sets come in the order of ``datasets`` (default: alphabetical), then
     methods in registry order, then seeds.
+
+    Parameters
+    ----------
+    records : iterable of dict
+        Run records, as returned by :func:`run_benchmark` or :func:`run_one`
+        (one dict per run, keyed by column name).
+    datasets : sequence of str, default=None
+        Preferred order of the data sets (values of the ``dataset`` column,
+        i.e. canonical specifications).  The data sets of ``records`` named
+        here come first, in this order; the others follow alphabetically.
+        Names without a record are ignored.  ``None``: all alphabetically.
+
+    Returns
+    -------
+    runs : pandas.DataFrame
+        One row per record.  The columns of ``CSV_COLUMNS`` come first, in
+        that order (a column no record has is added, filled with NaN), then
+        any other key of the records (e.g. ``error_latent``).  Rows are sorted
+        (stably) by data set as above, then by method in the order of the
+        registry ``METHODS`` (unknown methods after them, alphabetically),
+        then by ``seed``; the index is reset to ``0 .. n_runs - 1``.
     """
     import pandas as pd
 
@@ -65,6 +86,28 @@ def summarize(runs, columns):
 
     Failed runs (non-empty ``error``) are left out; ``n_runs`` and
     ``n_failed`` count them.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Runs, e.g. from :func:`runs_frame`: the columns ``dataset``,
+        ``method`` and ``columns``; ``error`` is optional (without it no run
+        counts as failed).
+    columns : sequence of str
+        Numeric columns to summarise (their values are cast to float).
+
+    Returns
+    -------
+    summary : pandas.DataFrame
+        One row per (``dataset``, ``method``) pair of ``runs``, with the
+        columns ``dataset``, ``method``, ``n_runs`` (runs that did not fail),
+        ``n_failed`` (runs that failed), then ``<column>_mean`` and
+        ``<column>_std`` for each of ``columns``.  The mean is over the runs
+        that did not fail (NaN values skipped; NaN when every run failed);
+        the std has ``ddof=1`` and is 0.0 with fewer than two such runs.
+        Rows are sorted by data set in the order of first appearance in
+        ``runs``, then by method in registry order; the index is reset.  An
+        empty DataFrame (no columns) when ``runs`` has no rows.
     """
     import pandas as pd
 
@@ -103,6 +146,38 @@ def markdown_table(summary, columns, *, labels=None, decimals=4, lower_is_better
     The best mean of every column is set in bold (the highest, or the lowest
     for ``lower_is_better`` columns); ties at the displayed precision are all
     marked.  Columns in ``unmarked`` are never marked.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Output of :func:`summarize` restricted to one data set: every row
+        becomes one table row (the rows are not filtered or grouped here).
+        Needs ``method`` and ``<column>_mean`` / ``<column>_std`` for each of
+        ``columns``; with an ``n_failed`` column, a method with failed runs
+        is shown as ``"<label> (<n> failed)"``.
+    columns : sequence of str
+        Summarised columns to show, without the ``_mean`` / ``_std`` suffix,
+        in table order.
+    labels : dict of str to str, default=None
+        Header text of a column; a column not in it is headed by its name.
+    decimals : int, default=4
+        Decimals of mean and std.  ``fit_time_s`` and ``peak_mem_mb`` are
+        always shown with 1 decimal.
+    lower_is_better : collection of str, default=("fit_time_s", "peak_mem_mb")
+        Columns whose lowest mean is marked; every other column marks the
+        highest.
+    unmarked : collection of str, default=()
+        Columns never marked in bold.
+
+    Returns
+    -------
+    table : str
+        A header row (``method`` then the column labels), an alignment row
+        (the value columns centred) and one row per row of ``summary``: the
+        method's display name, then ``"mean ± std"`` per column, or ``"n/a"``
+        where the mean is not finite.  A column is marked only when it has
+        at least two finite means.  Lines joined by newlines, no trailing
+        newline.
     """
     labels = labels or {}
     header = ["method"] + [labels.get(c, c) for c in columns]
@@ -172,7 +247,41 @@ def _modality_table(runs, decimals):
 
 
 def markdown_report(runs, *, decimals=4, heading_level=3):
-    """Markdown tables of a runs DataFrame: per dataset, training and held-out rows."""
+    """Markdown tables of a runs DataFrame: per dataset, training and held-out rows.
+
+    For every data set (in order of first appearance in ``runs``): a
+    heading, a sentence with the number of training and held-out rows, of
+    clusters, the seeds and the stacked baselines' PCA width (taken from the
+    data set's first run; the seeds include those of failed runs), then the
+    tables of :func:`markdown_table` (mean ± std over the runs that did not
+    fail, best per column in bold).  With held-out rows: one table of the
+    training rows (``labels_``: ACC, ARI, NMI, F, Purity, fit time, peak
+    memory) and one of the held-out rows (``predict``: the five metrics).
+    Without held-out rows (``n_test`` 0, the incomplete and aligned
+    protocols): the training-row table only, over all rows.  Where the runs
+    recorded per-modality diagnostics (``train_acc_by_modality`` /
+    ``train_nmi_by_modality``), a third table follows: ACC and NMI of each
+    modality's rows (and of the multi-block rows, ``paired``, where there
+    are any) and the modality NMI (never marked in bold).
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Runs, as made by :func:`runs_frame` (the columns ``dataset``,
+        ``method``, ``seed``, ``n_train``, ``n_test``, ``n_clusters``,
+        ``stack_width``, ``error``, the ``train_*`` / ``test_*`` metrics,
+        ``fit_time_s`` and ``peak_mem_mb`` are used).
+    decimals : int, default=4
+        Decimals of the metric cells (fit time and memory: 1).
+    heading_level : int, default=3
+        Number of ``#`` of each data set's heading.
+
+    Returns
+    -------
+    report : str
+        The sections of all data sets, each ending with a newline, joined by
+        newlines.
+    """
     metrics = list(METRIC_LABELS)
     train_cols = [f"train_{m}" for m in metrics] + ["fit_time_s", "peak_mem_mb"]
     test_cols = [f"test_{m}" for m in metrics]
@@ -217,7 +326,15 @@ def markdown_report(runs, *, decimals=4, heading_level=3):
 
 
 def paper_markdown():
-    """The paper's DM2C scores as a Markdown table."""
+    """The paper's DM2C scores as a Markdown table.
+
+    Returns
+    -------
+    table : str
+        One row per data set of ``PAPER_DM2C`` (Wikipedia, NUS-WIDE-10K) with
+        the published ACC, ARI, NMI, F and Purity to 4 decimals; no trailing
+        newline.
+    """
     lines = ["| data set (paper) | " + " | ".join(METRIC_LABELS.values()) + " |",
              "|---|" + ":---:|" * len(METRIC_LABELS)]
     for label, scores in PAPER_DM2C.values():
@@ -234,6 +351,35 @@ def comparison_markdown(runs, reference="dm2c", metrics=("acc", "nmi")):
     the differences are paired) and in brackets on how many of those seeds
     ``reference`` scored higher.  Held-out columns are left out where no
     held-out rows exist (the incomplete and aligned protocols).
+
+    Failed runs (non-empty ``error``) are left out.  A data set is skipped
+    when ``reference`` has no finished run there or fewer than two methods
+    finished.  Each data set's block is ``"<dataset>:"``, a table with one
+    row per other method (registry order) and one column per metric, first
+    the training rows then the held-out rows (``ΔACC (train)``,
+    ``ΔACC (held-out)``, ...; a column is kept where ``reference`` has a
+    finite score), and a closing line saying, per column, whether the mean
+    difference is positive against every other method (``yes`` / ``no``).
+    With one common seed the standard error is ``nan``.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Runs, as made by :func:`runs_frame` (the columns ``dataset``,
+        ``method``, ``seed``, ``error`` and ``train_<metric>`` /
+        ``test_<metric>`` are used).
+    reference : str, default="dm2c"
+        Method compared with every other method.
+    metrics : sequence of str, default=("acc", "nmi")
+        Metric names, keys of ``METRIC_LABELS`` (``"acc"``, ``"ari"``,
+        ``"nmi"``, ``"f_score"``, ``"purity"``).
+
+    Returns
+    -------
+    markdown : str
+        The blocks of the data sets (each ending with a newline) joined by
+        newlines; an empty string when no data set has ``reference`` and
+        another method.
     """
     ok = runs[runs["error"].fillna("").astype(str) == ""]
     parts = []
@@ -277,12 +423,43 @@ def summary_markdown(runs, references=None, reference="dm2c"):
     method of each column is named; with ``references`` (see
     :func:`skdm2c.benchmark._reference.reference_scores`) the random-pairing
     and label-pairing ACC of the training rows are added.
+
+    Failed runs (non-empty ``error``) are left out.  A data set (in order of
+    first appearance) is listed when ``reference`` and at least one other
+    method finished there.  For each of ``train_acc``, ``train_nmi``,
+    ``test_acc`` and ``test_nmi``: the mean of ``reference`` (3 decimals, in
+    bold when strictly above the best other method) and the highest mean of
+    the other methods with that method's display name in brackets.  The
+    header names ``reference`` by its display name.  Meant for runs of
+    the unpaired protocol (with held-out rows).
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Runs, as made by :func:`runs_frame` (the columns ``dataset``,
+        ``method``, ``error``, ``train_acc``, ``train_nmi``, ``test_acc`` and
+        ``test_nmi`` are used).
+    references : dict, default=None
+        ``{dataset: (modality_names, seeds, [reference_scores, ...])}``, one
+        :func:`~skdm2c.benchmark._reference.reference_scores` dict per seed.
+        When given (and not empty), two columns are added: the mean
+        ``random_acc`` and ``aligned_acc`` over the list, to 3 decimals
+        (empty cells for a data set not in it).
+    reference : str, default="dm2c"
+        Method compared with the best other method.
+
+    Returns
+    -------
+    table : str
+        The Markdown table, ending with a newline (only the header and the
+        alignment row when no data set is listed).
     """
     ok = runs[runs["error"].fillna("").astype(str) == ""]
     cols = ["train_acc", "train_nmi", "test_acc", "test_nmi"]
     means = ok.groupby(["dataset", "method"], sort=False)[cols].mean()
-    header = ["data set", "DM2C train ACC", "best other", "DM2C train NMI", "best other",
-              "DM2C held-out ACC", "best other", "DM2C held-out NMI", "best other"]
+    name = method_label(reference)
+    header = ["data set", f"{name} train ACC", "best other", f"{name} train NMI", "best other",
+              f"{name} held-out ACC", "best other", f"{name} held-out NMI", "best other"]
     if references:
         header += ["random pairing ACC", "label-pairing ceiling ACC"]
     lines = ["| " + " | ".join(header) + " |", "|---|" + ":---:|" * (len(header) - 1)]
@@ -325,6 +502,37 @@ def plot_scores(runs, path, metrics=("acc", "nmi"), references=None):
     ``references`` (``{dataset: (names, seeds, [reference_scores, ...])}``)
     adds the label-pairing ceiling (dashed) and the random-pairing line
     (dotted) of each data set to the training-row panels.
+
+    The means and stds are those of :func:`summarize` (failed runs left
+    out).  Every panel has one group of bars per data set (order of first
+    appearance) and one bar per method (registry order) and a y-axis from
+    0 to 1.05; the legend of the methods is in the top-right panel, that of
+    the reference lines (when given) in the top-left one.  The reference
+    lines are the means over the seeds of the reference dicts.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Runs, as made by :func:`runs_frame` (the columns ``dataset``,
+        ``method``, ``error`` and ``train_<metric>`` / ``test_<metric>`` of
+        ``metrics`` are used).
+    path : str or path-like
+        File the figure is written to (matplotlib's ``savefig``, 120 dpi;
+        the format follows the suffix, e.g. ``.png``).
+    metrics : sequence of str, default=("acc", "nmi")
+        Metric names, keys of ``METRIC_LABELS``: one row of panels each.
+        With ``references``, only ``"acc"`` and ``"nmi"`` (the metrics of
+        the reference dicts).
+    references : dict, default=None
+        ``{dataset: (modality_names, seeds, [reference_scores, ...])}``; only
+        the list of :func:`~skdm2c.benchmark._reference.reference_scores`
+        dicts is used (``aligned_<metric>`` and ``random_<metric>``).  Data
+        sets not in it get no lines.
+
+    Returns
+    -------
+    path : pathlib.Path
+        ``path``, the written figure.
     """
     plt = _plt()
     cols = [f"{p}_{m}" for m in metrics for p in ("train", "test")]
@@ -372,8 +580,41 @@ def _reference_lines(ax, x, datasets, references, metric):
                       linewidth=1.2, label=label if xi == x[0] else None)
 
 
+def _modality_label(m, names):
+    if m < 0:  # a row observing several modalities (partially paired data)
+        return "several modalities"
+    return str(names[m]) if m < len(names) else f"modality {m}"
+
+
 def plot_latent(latent_file, path, title="", method="tsne", random_state=0):
-    """2-D map of DM2C's unified latent space: colour = class, marker = modality."""
+    """2-D map of DM2C's unified latent space: colour = class, marker = modality.
+
+    Parameters
+    ----------
+    latent_file : str or path-like
+        ``.npz`` file written by the runner for a DM2C run
+        (``<cache key>.latent.npz``, see :func:`run_benchmark`), with the
+        arrays ``latent`` (latent codes of the training and held-out rows),
+        ``target``, ``modality`` and ``modality_names``.
+    path : str or path-like
+        File the figure is written to (matplotlib's ``savefig``, 120 dpi;
+        the format follows the suffix).
+    title : str, default=""
+        Title of the figure; an empty string gives
+        ``"DM2C unified latent space (colour = class)"``.
+    method : str, default="tsne"
+        ``"tsne"``: a 2-D t-SNE (``init="pca"``, perplexity
+        ``min(30, (n_rows - 1) / 3)``, run on one thread) when there are more
+        than 5 rows.  Any other value (e.g. ``"pca"``), and ``"tsne"`` with
+        5 rows or fewer: the first two principal components.
+    random_state : int, default=0
+        Seed of the t-SNE or the PCA.
+
+    Returns
+    -------
+    path : pathlib.Path
+        ``path``, the written figure.
+    """
     plt = _plt()
     d = np.load(latent_file, allow_pickle=False)
     Z, y, mod, names = d["latent"], d["target"], d["modality"], d["modality_names"]
@@ -398,7 +639,7 @@ def plot_latent(latent_file, path, title="", method="tsne", random_state=0):
         ax.scatter(Z2[sel, 0], Z2[sel, 1], c=[cmap(int(np.searchsorted(classes, v)) % cmap.N)
                                               for v in y[sel]],
                    marker=markers[int(m) % len(markers)], s=12, alpha=0.7, linewidths=0,
-                   label=str(names[m]) if m < len(names) else f"modality {m}")
+                   label=_modality_label(m, names))
     leg = ax.legend(title="modality (marker)", fontsize="small", markerscale=1.5)
     for h in leg.legend_handles:
         h.set_color("0.3")

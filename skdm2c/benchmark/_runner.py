@@ -68,6 +68,15 @@ DATASET_OPTIONS = {"wikipedia": {"subset": "all"}}
 
 
 def default_cache_dir():
+    """Default folder of the per-run cache.
+
+    Returns
+    -------
+    cache_dir : pathlib.Path
+        ``$XDG_CACHE_HOME/skdm2c-benchmark``, or
+        ``~/.cache/skdm2c-benchmark`` when ``XDG_CACHE_HOME`` is unset or
+        empty.  The folder is not created here.
+    """
     root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(root) / "skdm2c-benchmark"
 
@@ -82,6 +91,47 @@ def load_benchmark_data(dataset, seed, data_home=None):
     ``dataset`` is a specification string or :class:`DataSpec` (see
     :mod:`skdm2c.benchmark._specs`).  Under the incomplete and aligned
     protocols ``train_index`` holds every row and ``test_index`` is empty.
+
+    Unpaired protocol: the loader's mixed-modal assignment (or
+    ``make_mixed_modal_blobs`` with ``SYNTHETIC_PARAMS`` for the synthetic
+    set) with ``random_state=seed``, split by the data set's own
+    ``train_index`` / ``test_index`` when both are present and non-empty,
+    else by a stratified split with ``TEST_SIZE`` (0.25) held out, seeded by
+    ``seed``.  Incomplete / aligned protocol: the paired views
+    (:func:`paired_views`) passed to :func:`skdm2c.datasets.make_incomplete`
+    / :func:`skdm2c.datasets.make_partially_aligned` with
+    ``random_state=seed``.  The last result is kept in memory (one per
+    process): a repeated call with the same ``dataset``, ``seed`` and
+    ``data_home`` returns the same objects, not copies.
+
+    Parameters
+    ----------
+    dataset : str or DataSpec
+        Data-set specification.
+    seed : int
+        Seed of the assignment, the split and the protocol draw.
+    data_home : str or path-like, default=None
+        Folder of the real data sets; ``None``: the loaders' default.
+
+    Returns
+    -------
+    bunch : sklearn.utils.Bunch
+        The data (``data``, ``target``, ``modality``, ``modality_dims``,
+        ``modality_names``, ...), as the loader or protocol function returns
+        it.
+    train_index : ndarray of int
+        Rows a method is fitted and scored on (every row under the
+        incomplete and aligned protocols).
+    test_index : ndarray of int
+        Held-out rows; empty under the incomplete and aligned protocols.
+        Both are sorted, except a data set's own split, used as stored.
+
+    Raises
+    ------
+    ValueError
+        If ``dataset`` is not a valid specification.
+    ImportError
+        If the protocol's function is missing from :mod:`skdm2c.datasets`.
     """
     spec = parse_spec(dataset)
     key = (spec.text, seed, None if data_home is None else str(data_home))
@@ -124,6 +174,29 @@ def paired_views(spec, seed, data_home=None):
     benchmark's settings and ``random_state=seed`` (its ``views`` field, the
     same instances the unpaired protocol draws its rows from).  A real set: the
     loader's ``views`` (restricted to the specification's views).
+
+    Parameters
+    ----------
+    spec : str or DataSpec
+        Data-set specification; its protocol is ignored.
+    seed : int
+        ``random_state`` of the loader or generator.
+    data_home : str or path-like, default=None
+        Folder of the real data sets; ``None``: the loaders' default.
+
+    Returns
+    -------
+    views : list of ndarray
+        One feature matrix per view, rows aligned across views.
+    target : ndarray
+        Class label of every instance.
+    modality_names : tuple of str
+        Name of each view.
+
+    Raises
+    ------
+    ValueError
+        If ``spec`` is not a valid specification.
     """
     bunch = _load_unpaired(parse_spec(spec).with_protocol(UNPAIRED), seed, data_home)
     return list(bunch.views), np.asarray(bunch.target), tuple(bunch.modality_names)
@@ -150,7 +223,21 @@ def _load_protocol(spec, seed, data_home):
 
 
 def observed_counts(bunch, rows):
-    """Number of ``rows`` that observe each modality (multi-block rows count for each)."""
+    """Number of ``rows`` that observe each modality (multi-block rows count for each).
+
+    Parameters
+    ----------
+    bunch : sklearn.utils.Bunch
+        Benchmark data; its ``observed`` mask (rows x modalities) is used when
+        present, else its ``modality`` ids and ``modality_dims``.
+    rows : array-like
+        Indices (or a boolean mask) of the rows to count.
+
+    Returns
+    -------
+    counts : list of int
+        One count per modality, in block order.
+    """
     observed = bunch.get("observed")
     if observed is not None:
         return [int(c) for c in np.asarray(observed, dtype=bool)[rows].sum(axis=0)]
@@ -159,7 +246,22 @@ def observed_counts(bunch, rows):
 
 
 def n_paired_rows(bunch, rows):
-    """Number of ``rows`` that observe more than one modality."""
+    """Number of ``rows`` that observe more than one modality.
+
+    Parameters
+    ----------
+    bunch : sklearn.utils.Bunch
+        Benchmark data; only its ``observed`` mask (rows x modalities) is
+        used.
+    rows : array-like
+        Indices (or a boolean mask) of the rows to count.
+
+    Returns
+    -------
+    n_paired : int
+        Number of multi-block rows among ``rows``; 0 when ``bunch`` has no
+        ``observed`` mask.
+    """
     observed = bunch.get("observed")
     if observed is None:
         return 0
@@ -259,6 +361,24 @@ def prepared_dims(bunch, train, key):
     reduces a term-count block to a few SVD components, so the stacked
     baselines' common PCA width must be bounded by the widths AFTER
     preprocessing, not by the raw ones.
+
+    Parameters
+    ----------
+    bunch : sklearn.utils.Bunch
+        Benchmark data (``data`` and ``modality_dims`` are used).
+    train : array-like of int
+        Training rows the preprocessor is fitted on.
+    key : hashable
+        Cache key of the result.  Only the last key is kept in memory; a
+        call with that key again returns the stored widths without looking
+        at ``bunch`` or ``train``.
+
+    Returns
+    -------
+    dims : tuple of int
+        Width of each block after preprocessing; the raw
+        ``bunch.modality_dims`` when the common preprocessor is not a
+        ``ModalityPreprocessor`` (an older skdm2c).
     """
     if key not in _PREPARED_DIMS:
         from ._methods import fair_preprocessor
@@ -286,7 +406,53 @@ def _setup(spec):
 
 
 def run_one(spec):
-    """Fit one (dataset, method, seed) run; write its JSON cache; return the record."""
+    """Fit one (dataset, method, seed) run; write its JSON cache; return the record.
+
+    Sets the torch and BLAS / OpenMP threads of the current process to
+    ``spec["n_threads"]``, loads the data (:func:`load_benchmark_data`),
+    builds the method's estimator and fits it on the training rows, timing
+    ``fit`` and measuring its peak memory growth.  An exception raised while
+    fitting or scoring does not propagate: it is recorded in ``error`` and
+    the scores, fit time and memory are NaN.
+
+    Parameters
+    ----------
+    spec : dict
+        The run: ``"dataset"`` (canonical specification), ``"method"``,
+        ``"seed"``, ``"quick"``, ``"data_home"``, ``"key"`` (the cache key)
+        and ``"n_threads"``; optional ``"cache_path"`` (the JSON file to
+        write) and ``"latent_path"`` (where a DM2C run stores its latent
+        codes).  :func:`run_benchmark` builds these dicts.
+
+    Returns
+    -------
+    record : dict
+        The keys of the CSV columns: ``dataset``, ``method``, ``seed``,
+        ``n_train``, ``n_test``, ``n_clusters``, ``stack_width``,
+        ``protocol``, ``paired_fraction`` (``None`` for the unpaired
+        protocol), ``n_paired_rows`` (of the training rows), the five
+        metrics (``acc``, ``ari``, ``nmi``, ``f_score``, ``purity``) as
+        ``train_<metric>`` (``labels_``) and ``test_<metric>`` (``predict``
+        on the held-out rows; NaN without them), ``train_acc_by_modality`` /
+        ``train_nmi_by_modality`` (``"name=value ..."`` strings),
+        ``train_modality_nmi``, ``fit_time_s``, ``peak_mem_mb``,
+        ``mem_method`` (``"vmhwm"`` or ``"ru_maxrss"``; ``""`` after a
+        failure), ``n_threads``, ``quick``, ``error`` (``""``, or the
+        exception's type and message cut to 300 characters) and ``key``.
+        ``error_latent`` is added when saving the latent codes failed.  With
+        ``"cache_path"``, the record is also written there as JSON (through
+        a temporary file, parent folders created).  The latent codes are
+        saved only for the method ``"dm2c"``, a run without error and a
+        given ``"latent_path"``.
+
+    Raises
+    ------
+    ValueError
+        If the specification or the method is unknown (raised while loading
+        the data or building the estimator, before fitting).
+    FileNotFoundError
+        If the file of a real data set is missing (from the loader).
+    """
     from skdm2c.metrics import clustering_report
 
     _set_threads(spec["n_threads"])
@@ -466,7 +632,7 @@ def _fmt_record(rec, i, n, elapsed):
 
 def run_benchmark(datasets, methods, seeds, *, n_jobs=1, data_home=None, cache_dir=None,
                   use_cache=True, quick=False, save_latent=True, n_threads=None, verbose=True):
-    """Run every (dataset, method, seed); return the list of run records.
+    """Run every (dataset, method, seed); return the run records and the cache folder.
 
     ``datasets`` are specifications (:mod:`skdm2c.benchmark._specs`); the
     records name them in canonical form (``DataSpec.text``).
@@ -476,6 +642,57 @@ def run_benchmark(datasets, methods, seeds, *, n_jobs=1, data_home=None, cache_d
     processes, each limited to ``n_threads`` torch/BLAS/OpenMP threads
     (default ``cpu_count // n_jobs``), and cached as soon as they finish
     (an interrupted benchmark resumes).
+
+    Parameters
+    ----------
+    datasets : iterable of str or DataSpec
+        Data-set specifications; ones with the same canonical form run once.
+    methods : sequence of str
+        Method names (keys of :data:`METHODS`).
+    seeds : sequence of int
+        Seeds; every data set runs every seed.
+    n_jobs : int or None, default=1
+        Worker processes (joblib).  ``None`` or a value below 1: one per CPU
+        core.  Capped at the number of runs to fit; with 1 the runs are
+        fitted one after the other in this process.
+    data_home : str or path-like, default=None
+        Folder of the real data sets; ``None``: the loaders' default.
+    cache_dir : str or path-like, default=None
+        Folder of the per-run cache; ``None``: :func:`default_cache_dir`.
+    use_cache : bool, default=True
+        Read finished runs from the cache.  False refits every run; the new
+        records are still written to the cache.
+    quick : bool, default=False
+        Tiny networks and epochs (a smoke test of the machinery); part of
+        the cache key.
+    save_latent : bool, default=True
+        Store DM2C's latent codes next to its JSON (``<key>.latent.npz``,
+        see :func:`plot_latent`); a cached ``"dm2c"`` run without that file
+        is then fitted again.
+    n_threads : int or None, default=None
+        Number of torch / BLAS / OpenMP threads per run (at least 1); ``None``:
+        ``cpu_count // n_jobs`` (after capping ``n_jobs``), at least 1.
+    verbose : bool, default=True
+        Progress lines on stderr: the number of cached runs and runs to
+        fit, one line per finished run and the total time.
+
+    Returns
+    -------
+    records : list of dict
+        One :func:`run_one` record per run: the cached ones first (in the
+        order data set, seed, method), then the newly fitted ones in the
+        order they finish.
+    cache_dir : pathlib.Path
+        The cache folder used.
+
+    Raises
+    ------
+    ValueError
+        If a specification or a method is unknown.
+    FileNotFoundError
+        If the file of a real data set is missing (from the loader).
+    ImportError
+        If a protocol's function is missing from :mod:`skdm2c.datasets`.
     """
     from joblib import Parallel, delayed
 
@@ -524,4 +741,19 @@ def run_benchmark(datasets, methods, seeds, *, n_jobs=1, data_home=None, cache_d
 
 
 def latent_path(cache_dir, key):
+    """File of DM2C's latent codes of one cached run.
+
+    Parameters
+    ----------
+    cache_dir : str or path-like
+        Folder of the per-run cache.
+    key : str
+        Cache key of the run (the ``key`` column of the records).
+
+    Returns
+    -------
+    path : pathlib.Path
+        ``<cache_dir>/<key>.latent.npz``, where :func:`run_benchmark` stores
+        the latent codes of a ``"dm2c"`` run (it may not exist).
+    """
     return Path(cache_dir) / f"{key}.latent.npz"

@@ -25,13 +25,57 @@ _PROTOCOL_LABELS = {"incomplete": "incomplete, paired fraction {f:g}",
 
 
 def protocol_label(protocol, fraction):
+    """Words for a protocol and its fraction (the protocol column of the sweep table).
+
+    Parameters
+    ----------
+    protocol : {"incomplete", "aligned"}
+        Protocol of a data-set specification.
+    fraction : float
+        Its fraction (paired fraction, or known fraction for ``"aligned"``).
+
+    Returns
+    -------
+    label : str
+        E.g. ``"incomplete, paired fraction 0.3"`` or
+        ``"aligned, known fraction 0.5"``;
+        ``"unpaired (incomplete, paired fraction 0)"`` for the incomplete
+        protocol at fraction 0.
+
+    Raises
+    ------
+    KeyError
+        For any other protocol (e.g. ``"unpaired"``).
+    """
     if protocol == "incomplete" and fraction == 0:
         return "unpaired (incomplete, paired fraction 0)"
     return _PROTOCOL_LABELS[protocol].format(f=fraction)
 
 
 def sweep_runs(runs):
-    """The runs of protocol specifications, with ``base``/``protocol``/``fraction`` columns."""
+    """The runs of protocol specifications, with ``base``/``protocol``/``fraction`` columns.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Runs, as made by :func:`~skdm2c.benchmark.runs_frame`; the
+        ``dataset`` column holds data-set specifications.
+
+    Returns
+    -------
+    sweep : pandas.DataFrame
+        A copy of the runs whose specification has a protocol (incomplete or
+        aligned; failed runs included), the index reset, with the columns
+        ``base`` (the data without the protocol, e.g. ``"cub10"`` or
+        ``"scene15[view1,view2]"``) and ``protocol`` added and
+        ``paired_fraction`` set from the parsed specification.
+
+    Raises
+    ------
+    ValueError
+        If a ``dataset`` value is not a valid specification
+        (:func:`~skdm2c.benchmark.parse_spec`).
+    """
     runs = runs.copy()
     specs = [parse_spec(d) for d in runs["dataset"]]
     runs["base"] = [s.base for s in specs]
@@ -41,7 +85,35 @@ def sweep_runs(runs):
 
 
 def sweep_summary(runs):
-    """Mean, std (ddof=1; 0 for one seed) and seed count per base, protocol, fraction, method."""
+    """Mean, std (ddof=1; 0 for one seed) and seed count per base, protocol, fraction, method.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Runs, as made by :func:`~skdm2c.benchmark.runs_frame`; only those of
+        protocol specifications (:func:`sweep_runs`) are summarised.
+
+    Returns
+    -------
+    summary : pandas.DataFrame
+        One row per (``base``, ``protocol``, ``paired_fraction``,
+        ``method``), with the columns ``base``, ``protocol``,
+        ``paired_fraction``, ``method``, ``n_runs`` (runs that did not fail),
+        ``n_failed``, ``n_rows`` (``n_train`` of the group's first run: all
+        rows of the set), ``n_paired_rows`` (mean over all runs of the
+        group; NaN without that column), then ``<metric>_mean`` and
+        ``<metric>_std`` of the all-row scores ``train_<metric>`` for
+        ``acc``, ``nmi`` and ``ari``, over the runs that did not fail (mean
+        NaN when all failed).  Sorted by base (order of first appearance),
+        protocol (incomplete before aligned), fraction, then method
+        (registry order); the index is reset.  An empty DataFrame when no
+        run has a protocol.
+
+    Raises
+    ------
+    ValueError
+        If a ``dataset`` value is not a valid specification.
+    """
     import pandas as pd
 
     from ._report import _method_order
@@ -81,6 +153,32 @@ def sweep_markdown(runs, decimals=3):
     One row per data, protocol and method; ACC / NMI / ARI of all rows
     (``labels_``), mean ± std over seeds; the best ACC of each (data,
     protocol) group in bold.
+
+    The columns are ``data``, ``protocol`` (:func:`protocol_label`),
+    ``rows (paired)`` (rows of the set, and the mean number of multi-block
+    rows), ``method``, ``ACC``, ``NMI``, ``ARI`` (``"n/a"`` when every run
+    failed) and ``seeds`` (runs that did not fail, with ``"(<n> failed)"``
+    where some did).  The best ACC is compared at the displayed precision
+    (ties all in bold) and marked only in groups of more than one method.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Runs, as made by :func:`~skdm2c.benchmark.runs_frame`; those without
+        a protocol are ignored (:func:`sweep_summary`).
+    decimals : int, default=3
+        Decimals of mean and std.
+
+    Returns
+    -------
+    table : str
+        The Markdown table, ending with a newline; ``""`` when no run has a
+        protocol.
+
+    Raises
+    ------
+    ValueError
+        If a ``dataset`` value is not a valid specification.
     """
     s = sweep_summary(runs)
     if not len(s):
@@ -116,6 +214,39 @@ def plot_sweep(runs, path, references=None, metric="acc"):
     unpaired data (``references``: ``{base: [alignment_reference dicts]}``).
     Black markers: published anchors (:mod:`skdm2c.benchmark._anchors`),
     hollow for the incomplete, filled for the aligned protocol.
+
+    Means and stds are those of :func:`sweep_summary` (failed runs left
+    out); the reference lines are the means over the list of dicts.
+    Anchors without a score for ``metric`` are not drawn.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Runs, as made by :func:`~skdm2c.benchmark.runs_frame`; those without
+        a protocol are ignored.
+    path : str or path-like
+        File the figure is written to (matplotlib's ``savefig``, 120 dpi;
+        the format follows the suffix).
+    references : dict, default=None
+        ``{base: [dict, ...]}``: per data base (e.g. ``"cub10"``), the
+        :func:`skdm2c.metrics.alignment_reference` dicts of the unpaired
+        data, one per seed (e.g. from
+        :func:`skdm2c.benchmark._reference.reference_scores`).  Bases not
+        in it get no lines.
+    metric : {"acc", "nmi", "ari"}, default="acc"
+        Score on the y-axis.  The reference lines are drawn for the scores
+        the reference dicts hold (ACC and NMI; none for ARI).
+
+    Returns
+    -------
+    path : pathlib.Path
+        ``path``, the written figure.
+
+    Raises
+    ------
+    ValueError
+        If no run has a protocol, or a ``dataset`` value is not a valid
+        specification.
     """
     from ._report import _plt
 
@@ -145,6 +276,8 @@ def plot_sweep(runs, path, references=None, metric="acc"):
         if references and base in references:
             for key, style, label in (("aligned", "--", "label-pairing ceiling (unpaired)"),
                                       ("random", ":", "random pairing (unpaired)")):
+                if any(f"{key}_{metric}" not in r for r in references[base]):
+                    continue  # e.g. ARI: the reference dicts hold ACC and NMI
                 value = float(np.mean([r[f"{key}_{metric}"] for r in references[base]]))
                 ax.axhline(value, color="black", linestyle=style, linewidth=1.1, label=label)
         for i, a in enumerate(anchors_for(base)):
