@@ -9,8 +9,9 @@ alone can move a 5-seed mean.  This script measures it:
 * **DM2C**: fitted once per seed with its defaults (exactly the benchmark's
   run); its final cluster assignment (``cluster_assignment_`` -- ``paired``
   with pairs, ``structure`` without) is then redrawn ``--draws`` times on the
-  same unified codes with other random states
-  (:func:`skdm2c.dm2c._assign.assign_clusters`).  Draw 0 is the benchmark's.
+  same unified codes (and own-feature blocks, ``own_features``) with other
+  random states (:func:`skdm2c.dm2c._assign.assign_clusters`).  Draw 0 is
+  the benchmark's.
 * **linear reference** (:class:`skdm2c.PairedCCAClustering`): refitted with
   ``--draws`` other random states on the same rows (its whole randomness:
   PCA solver and k-means starts).
@@ -53,6 +54,7 @@ def _dm2c_draws(spec, seed, draws, data_home):
 
     from skdm2c.benchmark._methods import make_estimator
     from skdm2c.dm2c._assign import assign_clusters
+    from skdm2c.dm2c._own_features import impute_blocks
     from skdm2c.metrics import clustering_accuracy
 
     bunch, X, y, observed, k = _rows(spec, seed, data_home)
@@ -61,10 +63,15 @@ def _dm2c_draws(spec, seed, draws, data_home):
     U = est._block_codes(Xp, torch.device("cpu"))
     how = est.cluster_assignment_
     R = est._modality_features(Xp) if how == "structure" else None
+    extra, extra_observed = (), None
+    if est._own_imputers:  # the own-feature blocks of the paired assignment
+        extra, extra_observed = impute_blocks(est._modality_features(Xp), observed,
+                                              est._own_imputers)
     scores = [clustering_accuracy(y, est.labels_)]
     for d in range(1, draws):
         labels = assign_clusters(U, observed, k, how=how, pivot=est._pivot, n_init=est.n_init,
-                                 random_state=1000 + d, R=R)[0]
+                                 random_state=1000 + d, R=R, extra=extra,
+                                 extra_observed=extra_observed)[0]
         scores.append(clustering_accuracy(y, labels))
     return how, scores
 

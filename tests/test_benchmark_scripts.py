@@ -44,3 +44,23 @@ def test_assignment_draws_refuse_a_single_draw():
     draws = _load("check_assignment_draws")
     with pytest.raises(SystemExit):
         draws.main(["--draws", "1"])
+
+
+def test_paired_features_script_scores_every_variant(tmp_path, capsys):
+    from skdm2c.benchmark._methods import make_estimator
+    from skdm2c.benchmark._runner import load_benchmark_data
+    from skdm2c.metrics import clustering_accuracy
+
+    script = _load("check_paired_features")
+    out = tmp_path / "features.jsonl"
+    script.main(["--datasets", "synthetic:incomplete=0.5", "--seeds", "1", "--out", str(out)])
+    (row,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert set(script.VARIANTS) <= set(row)
+    assert all(0 <= row[v][0] <= 1 and 0 <= row[v][1] <= 1 for v in script.VARIANTS)
+    # its DM2C column is DM2C's codes-only fit of the benchmark's seed
+    bunch, train, _ = load_benchmark_data("synthetic:incomplete=0.5", 0)
+    y = np.asarray(bunch.target)[train]
+    est = make_estimator("dm2c", len(np.unique(y)), 0, 32, modality_dims=bunch.modality_dims)
+    est.set_params(own_features="none").fit(np.asarray(bunch.data)[train])
+    assert row["dm2c"][0] == round(float(clustering_accuracy(y, est.labels_)), 4)
+    assert "| synthetic:incomplete=0.5 |" in capsys.readouterr().out

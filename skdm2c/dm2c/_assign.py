@@ -112,7 +112,8 @@ def _block_cost(U, observed, centers, weights=None):
     return cost
 
 
-def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100):
+def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100,
+                  extra=(), extra_observed=None):
     """Assignment for partially paired data: shared clusters, per-modality centres.
 
     The block codes are scaled to unit length.  k-means on the mean code of
@@ -125,20 +126,33 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
     so a systematic offset between the modalities' unified codes (the
     modality gap) does not split clusters by modality.
 
-    Returns ``(labels, centers, modality_centers, weights)``.  A
-    ``ConvergenceWarning`` says when the labels still changed after
-    ``max_iter`` refinements.
+    ``extra`` blocks (any widths; ``extra_observed`` says which rows have
+    them), scaled to unit length too, take part as further blocks: the
+    starting k-means clusters the mean code concatenated with them, and the
+    refinement gives each its centres and weight (DM2C's ``own_features``).
+
+    Returns ``(labels, centers, block_centers, weights)``: ``centers`` in the
+    space of the mean unit code, ``block_centers`` and ``weights`` for the
+    modalities' codes, then the extra blocks.  A ``ConvergenceWarning`` says
+    when the labels still changed after ``max_iter`` refinements.
     """
     V = _unit_codes(U)
-    km = kmeans_on_embedding(fused_codes(V, observed), n_clusters, n_init=n_init,
+    E = _unit_codes(list(extra))
+    start = fused_codes(V, observed)
+    width = start.shape[1]
+    km = kmeans_on_embedding(np.hstack([start, *E]), n_clusters, n_init=n_init,
                              random_state=random_state)
+    blocks = V + E
+    seen = observed if not E else np.hstack([observed, extra_observed])
+    edges = np.cumsum([width] + [e.shape[1] for e in E])
+    fallback = ([km.cluster_centers_[:, :width]] * len(V)
+                + [km.cluster_centers_[:, a:b] for a, b in zip(edges[:-1], edges[1:])])
     labels = km.labels_.astype(np.int64)
-    fallback = km.cluster_centers_
     for _ in range(max_iter):
         centers, weights = [], []
-        for m, Vm in enumerate(V):
-            rows = observed[:, m]
-            C = np.array(fallback, copy=True)
+        for m, Vm in enumerate(blocks):
+            rows = seen[:, m]
+            C = np.array(fallback[m], copy=True)
             for j in range(n_clusters):
                 members = rows & (labels == j)
                 if members.any():
@@ -146,7 +160,7 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
             centers.append(C)
             spread = ((Vm[rows] - C[labels[rows]]) ** 2).sum(1).mean() if rows.any() else 1.0
             weights.append(1.0 / max(spread, 1e-12))
-        new = np.argmin(_block_cost(V, observed, centers, weights), axis=1).astype(np.int64)
+        new = np.argmin(_block_cost(blocks, seen, centers, weights), axis=1).astype(np.int64)
         if np.array_equal(new, labels):
             break
         labels = new
@@ -156,7 +170,7 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
             f"rows after max_iter={max_iter} refinements; its last labels are used.",
             ConvergenceWarning,
         )
-    return labels, km.cluster_centers_, centers, weights
+    return labels, km.cluster_centers_[:, :width], centers, weights
 
 
 def unclusterable_modality(R, observed, n_clusters):
@@ -288,7 +302,8 @@ def _structure_labels(models, perm, R, observed, centers, weights):
     return labels
 
 
-def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state, R=None):
+def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state, R=None,
+                    extra=(), extra_observed=None):
     """Cluster the rows of packed data from their blocks' unified codes.
 
     Parameters
@@ -313,6 +328,9 @@ def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state
         Seed of k-means.
     R : list of ndarray or None
         Every modality's own features of its blocks (``"structure"`` only).
+    extra, extra_observed : list of ndarray, ndarray of bool
+        Further blocks and the rows having them (``"paired"`` only; see
+        :func:`paired_kmeans`).
 
     Returns
     -------
@@ -320,14 +338,15 @@ def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state
     centers : ndarray of shape (n_clusters, latent_dim)
     modality_centers : list of ndarray
         Centres used by :func:`nearest_observed` for each modality (in the
-        space of ``R`` with ``"structure"``).
+        space of ``R`` with ``"structure"``), then for each ``extra`` block.
     weights : list of float or None
         Per-modality weights of the block costs (``"paired"`` and
         ``"structure"``).
     """
     n_mod = observed.shape[1]
     if how == "paired":
-        return paired_kmeans(U, observed, n_clusters, n_init=n_init, random_state=random_state)
+        return paired_kmeans(U, observed, n_clusters, n_init=n_init, random_state=random_state,
+                             extra=extra, extra_observed=extra_observed)
     if how == "structure":
         return structure_matched_kmeans(R, U, observed, n_clusters, pivot, n_init=n_init,
                                         random_state=random_state)

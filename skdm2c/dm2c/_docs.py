@@ -152,10 +152,11 @@ lambda_contrastive : float, default=1.0
     2018) on the pairs of each mini-batch: cosine similarities of the paired
     unified codes at ``pair_temperature``; every code must be closer to its
     own partner than to the other partners of the batch.  Measured over 5
-    seeds with half of the instances paired it adds about 0.08 ACC on cub10
-    (0.750 against 0.672 without) and 0.01 on Scene-15 (0.327 against
-    0.314); those 5 seeds favoured the default, whose 20-seed mean on cub10
-    is 0.723.  ``0`` switches it off (``benchmarks/RESULTS.md``).
+    seeds with half of the instances paired, before ``own_features``, it
+    added about 0.08 ACC on cub10 (0.750 against 0.672 without) and 0.01 on
+    Scene-15 (0.327 against 0.314); those 5 seeds favoured the default,
+    whose 20-seed mean on cub10 was 0.723.  ``0`` switches it off
+    (``benchmarks/RESULTS.md``).
 
 pair_temperature : float, default=0.5
     Temperature of the contrastive pair loss; with
@@ -204,6 +205,22 @@ cluster_assignment : {"auto", "structure", "paired", "joint", "matched"}, defaul
     unified modality's centres.  :meth:`predict` assigns a new row as its
     training rows were assigned.
 
+own_features : {"auto", "none", "all"}, default="auto"
+    Which modalities' own features the ``"paired"`` assignment clusters
+    besides the unified codes (not in the paper; no effect with other
+    assignments).  A chosen modality's features (a PCA to at most 32
+    dimensions of its preprocessed blocks) become one more block of every
+    row: its own features where the row observes the modality, else their
+    prediction from the blocks it observes by ridge regressions fitted on
+    the pairs (penalty by generalised cross-validation).  ``"auto"``: the
+    modalities whose features are clearly more clustered than their codes
+    (share of variance that k-means explains beyond a Gaussian with the
+    same covariance, at least 1.2 times that of the codes; labels are not
+    used), where the autoencoder lost part of the input's structure (on
+    cub10 the image features; on Scene-15 and landuse21 none).  ``"none"``:
+    the codes only (the behaviour before this option).  ``"all"``: every
+    modality.
+
 translator : {"mlp", "orthogonal"}, default="mlp"
     ``"mlp"``: the published latent generators (MLPs, ``G[p->m]`` trained
     separately, tied only by the cycle loss).  ``"orthogonal"``: ``G[m->p]``
@@ -244,6 +261,15 @@ modality_cluster_centers_ : list of ndarray of shape (n_clusters, n_features_m)
     (unit-length codes with ``"paired"``; all equal to ``cluster_centers_``
     with ``"joint"``), or with ``"structure"`` in the modality's own PCA
     space (``n_features_m`` = its width, at most 32).
+
+own_feature_cluster_centers_ : list of ndarray of shape (n_clusters, n_features_m)
+    Unit-length centres of the own-feature blocks of the ``"paired"``
+    assignment, one per modality in ``own_feature_modalities_`` (empty when
+    none).
+
+own_feature_modalities_ : list of str
+    Modalities whose own features the ``"paired"`` assignment clustered
+    (``own_features``; empty for other assignments).
 
 cluster_assignment_ : str
     The assignment used (``"auto"`` resolved).
@@ -320,6 +346,12 @@ the unified codes.  Deviations:
   of real modalities no better than a random pairing
   (``benchmarks/DM2C_INVESTIGATION.md``); ``cluster_assignment="joint"``
   (part of ``PAPER_PARAMS``) is the published step.
+- Rows observing several modalities (known pairs; not in the paper) add
+  the supervised pair losses (``lambda_pair``, ``lambda_contrastive``) and
+  are clustered by ``cluster_assignment="paired"``, which also clusters the
+  own features of a modality whose input is clearly more clustered than
+  the autoencoder's codes of it (``own_features``,
+  ``benchmarks/DM2C_INVESTIGATION.md`` findings 13 and 16).
 - Options, off by default, not in the paper: ``translator="orthogonal"``
   with ``procrustes_steps`` (isometric translator plus mutual-nearest-
   neighbour Procrustes refinement, after Conneau et al., 2018) and

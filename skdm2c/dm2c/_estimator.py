@@ -31,6 +31,7 @@ from ..preprocessing import ModalityPreprocessor
 from ._assign import assign_clusters, fused_codes, nearest_observed, unclusterable_modality
 from ._docs import DM2C_DOC
 from ._network import DM2CNetwork
+from ._own_features import fit_block_imputers, impute_blocks, select_own_feature_modalities
 from ._procrustes import refine_translators
 from ._training import train_jointly
 
@@ -89,6 +90,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "warm_start": ["boolean"],
         "cluster_assignment": [StrOptions({"auto", "joint", "matched", "structure", "paired"})],
+        "own_features": [StrOptions({"auto", "none", "all"})],
         "translator": [StrOptions({"mlp", "orthogonal"})],
         "procrustes_steps": [Interval(Integral, 0, None, closed="left")],
     }
@@ -140,6 +142,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         n_iter_no_change=10,
         warm_start=False,
         cluster_assignment="auto",
+        own_features="auto",
         translator="mlp",
         procrustes_steps=0,
         device="cpu",
@@ -181,6 +184,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         self.n_iter_no_change = n_iter_no_change
         self.warm_start = warm_start
         self.cluster_assignment = cluster_assignment
+        self.own_features = own_features
         self.translator = translator
         self.procrustes_steps = procrustes_steps
         self.device = device
@@ -326,11 +330,15 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
                 # a modality has too few rows to be clustered on its own
                 assignment, R = "joint", None
         self.cluster_assignment_ = assignment
+        extra, extra_observed = self._fit_own_features(views, Xp, U, observed, seed)
         labels, centers, per_modality, self._assignment_weights = assign_clusters(
             U, observed, self.n_clusters, how=self.cluster_assignment_, pivot=pivot,
-            n_init=self.n_init, random_state=seed, R=R)
+            n_init=self.n_init, random_state=seed, R=R, extra=extra,
+            extra_observed=extra_observed)
         self.cluster_centers_ = centers
-        self.modality_cluster_centers_ = [np.asarray(c) for c in per_modality]
+        n_mod = len(dims)
+        self.modality_cluster_centers_ = [np.asarray(c) for c in per_modality[:n_mod]]
+        self.own_feature_cluster_centers_ = [np.asarray(c) for c in per_modality[n_mod:]]
         self.labels_ = labels
         self.n_iter_ = self._n_train_epochs()
         return self
@@ -363,6 +371,25 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         if has_pairs:
             return "paired"
         return "structure" if observed.shape[1] > 1 else "joint"
+
+    def _fit_own_features(self, views, Xp, U, observed, seed):
+        """Own-feature blocks of the paired assignment (``own_features``), fitted on
+        the training rows: ``(blocks, rows having them)``; none for other assignments."""
+        self._own_imputers = {}
+        self.own_feature_modalities_ = []
+        self._own_feature_scores = None
+        if self.cluster_assignment_ != "paired" or self.own_features == "none":
+            return (), None
+        self._fit_modality_reducers(views, seed)
+        R = self._modality_features(Xp)
+        if self.own_features == "all":
+            chosen = list(range(len(R)))
+        else:
+            chosen, self._own_feature_scores = select_own_feature_modalities(
+                R, U, observed, self.n_clusters, random_state=seed)
+        self._own_imputers = fit_block_imputers(R, observed, chosen)
+        self.own_feature_modalities_ = [self.modality_names_[m] for m in chosen]
+        return impute_blocks(R, observed, self._own_imputers) if chosen else ((), None)
 
     def _fit_modality_reducers(self, views, seed):
         """PCA of every modality's preprocessed blocks ``views`` (``"structure"``)."""
@@ -453,12 +480,18 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         """
         X, observed = validated_predict_input(self, X, Xs)
         Xp = self._preprocess(X)
+        centers = self.modality_cluster_centers_
         if self.cluster_assignment_ == "structure":
             U = self._modality_features(Xp)
         else:
             U = self._block_codes(Xp, self._inference_device())
-        return nearest_observed(U, observed, self.modality_cluster_centers_,
-                                how=self.cluster_assignment_, weights=self._assignment_weights)
+        if self._own_imputers:
+            extra, extra_observed = impute_blocks(self._modality_features(Xp), observed,
+                                                  self._own_imputers)
+            U, observed = U + extra, np.hstack([observed, extra_observed])
+            centers = centers + self.own_feature_cluster_centers_
+        return nearest_observed(U, observed, centers, how=self.cluster_assignment_,
+                                weights=self._assignment_weights)
 
     @property
     def _n_features_out(self):
