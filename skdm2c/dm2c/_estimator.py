@@ -392,7 +392,8 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         return impute_blocks(R, observed, self._own_imputers) if chosen else ((), None)
 
     def _fit_modality_reducers(self, views, seed):
-        """PCA of every modality's preprocessed blocks ``views`` (``"structure"``)."""
+        """PCA of every modality's preprocessed blocks ``views`` (``"structure"`` and
+        ``own_features``)."""
         from sklearn.decomposition import PCA
 
         self._modality_reducers = [
@@ -465,6 +466,9 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         A row observing several modalities is assigned by the sum of its
         blocks' squared distances to each modality's cluster centres (for
         the joint assignment: the nearest centre to the mean of its codes).
+        With ``own_feature_modalities_``, the own-feature blocks (predicted
+        from the row's other blocks where it lacks the modality) add their
+        distances too, as in training.
 
         Parameters
         ----------
