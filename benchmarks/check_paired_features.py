@@ -49,9 +49,6 @@ DEFAULT_SPECS = ["cub10:incomplete=0.1", "cub10:incomplete=0.3", "cub10:incomple
                  "landuse21:incomplete=0.5"]
 #: ``dm2c``: DM2C's codes-only paired assignment (``own_features="none"``).
 VARIANTS = ["dm2c", "imputed", "imputed+codes", "both spaces", "linear"]
-#: Ridge penalties tried by generalised cross-validation, times the trace of the
-#: predictor block's covariance.
-RIDGE_GRID = np.logspace(-4, 2, 13)
 
 
 def _unit_mean_norm(block, rows):
@@ -60,26 +57,22 @@ def _unit_mean_norm(block, rows):
 
 def imputed_features(R, observed):
     """Every modality's block ``R[m]`` (NaN where unobserved) with the missing blocks
-    predicted from the observed ones by ridge regressions fitted on the pairs."""
-    from sklearn.linear_model import RidgeCV
+    predicted from the observed ones by ridge regressions fitted on the pairs (DM2C's
+    :func:`~skdm2c.dm2c._own_features.fit_block_imputers` for every modality), each
+    scaled to unit mean row norm, the predictions to the observed rows' norm, 0 where
+    nothing predicts a block."""
+    from skdm2c.dm2c._own_features import fit_block_imputers, impute_blocks
 
     R = [_unit_mean_norm(r, observed[:, m]) for m, r in enumerate(R)]
+    blocks, available = impute_blocks(R, observed, fit_block_imputers(R, observed,
+                                                                      range(len(R))))
     out = []
-    for j, Rj in enumerate(R):
+    for j, (Rj, block) in enumerate(zip(R, blocks)):
         has = observed[:, j]
-        total, count = np.zeros_like(Rj), np.zeros(len(Rj))
-        for m, Rm in enumerate(R):
-            both, target = has & observed[:, m], ~has & observed[:, m]
-            if m == j or both.sum() < 3 or not target.any():
-                continue
-            scale = np.trace(np.atleast_2d(np.cov(Rm[both].T)))
-            model = RidgeCV(alphas=RIDGE_GRID * scale).fit(Rm[both], Rj[both])
-            total[target] += model.predict(Rm[target])
-            count[target] += 1
         filled = np.where(has[:, None], Rj, 0.0)
-        miss = ~has & (count > 0)
+        miss = ~has & available[:, j]
         if miss.any():
-            pred = total[miss] / count[miss, None]
+            pred = block[miss]
             filled[miss] = pred * np.sqrt((Rj[has] ** 2).sum(1).mean()
                                           / (pred ** 2).sum(1).mean())
         out.append(filled)
