@@ -25,6 +25,7 @@ import warnings
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+from sklearn.covariance import OAS
 from sklearn.exceptions import ConvergenceWarning
 
 from .._cluster_matching import match_clusters
@@ -101,19 +102,79 @@ def _unit_codes(U):
 
 
 def _block_cost(U, observed, centers, weights=None):
-    """``cost[i, k]``: sum over the observed blocks of row i of ``w_m ||U_m[i] - C_m[k]||^2``."""
+    """``cost[i, k]``: sum over the observed blocks of row i of the block's distance to
+    ``C_m[k]``: ``w_m ||U_m[i] - C_m[k]||^2`` for a scalar weight ``w_m``, the squared
+    Mahalanobis distance ``(U_m[i] - C_m[k])^T P_m (U_m[i] - C_m[k])`` for a precision
+    matrix ``P_m``."""
     k = centers[0].shape[0]
     cost = np.zeros((observed.shape[0], k))
     for m, Um in enumerate(U):
         rows = observed[:, m]
-        if rows.any():
-            d2 = ((Um[rows][:, None, :] - centers[m][None]) ** 2).sum(-1)
-            cost[rows] += d2 * (1.0 if weights is None else weights[m])
+        if not rows.any():
+            continue
+        w = 1.0 if weights is None else weights[m]
+        X, C = Um[rows], centers[m]
+        if np.ndim(w) == 2:
+            # P = L L^T, so the Mahalanobis distance is the Euclidean one after L
+            L = np.linalg.cholesky(w)
+            X, C, w = X @ L, C @ L, 1.0
+        cost[rows] += ((X[:, None, :] - C[None]) ** 2).sum(-1) * w
     return cost
 
 
+def _block_centers(blocks, seen, labels, fallback):
+    """Mean of every block over each cluster's rows observing it (``fallback[m][j]`` for
+    a cluster without such rows)."""
+    centers = []
+    for m, Vm in enumerate(blocks):
+        rows = seen[:, m]
+        C = np.array(fallback[m], dtype=np.float64, copy=True)
+        for j in range(C.shape[0]):
+            members = rows & (labels == j)
+            if members.any():
+                C[j] = Vm[members].mean(0)
+        centers.append(C)
+    return centers
+
+
+def _spherical_weights(blocks, seen, labels, centers):
+    """Inverse of every block's mean squared distance to its cluster centres."""
+    weights = []
+    for m, Vm in enumerate(blocks):
+        rows = seen[:, m]
+        spread = ((Vm[rows] - centers[m][labels[rows]]) ** 2).sum(1).mean() if rows.any() else 1.0
+        weights.append(1.0 / max(spread, 1e-12))
+    return weights
+
+
+def _tied_precisions(blocks, seen, labels, centers, n_clusters):
+    """Inverse of every block's within-cluster covariance, pooled over the clusters and
+    shrunk by the Oracle Approximating Shrinkage estimator.
+
+    A block with no more rows than clusters, or without spread, gets the
+    isotropic covariance of its mean squared distance instead (a scalar
+    weight: its width over that distance), so that every block's cost is a
+    squared Mahalanobis distance of the same scale.
+    """
+    spherical = _spherical_weights(blocks, seen, labels, centers)
+    precisions = []
+    for m, Vm in enumerate(blocks):
+        rows = seen[:, m]
+        residuals = Vm[rows] - centers[m][labels[rows]]
+        scale = (residuals ** 2).sum(1).mean() / Vm.shape[1] if rows.any() else 0.0
+        if rows.sum() <= n_clusters or scale <= 1e-12:
+            precisions.append(spherical[m] * Vm.shape[1])
+            continue
+        cov = OAS(assume_centered=True).fit(residuals).covariance_
+        # a floor far below the spread keeps the inverse defined for flat directions
+        cov[np.diag_indices_from(cov)] += 1e-6 * scale
+        precision = np.linalg.inv(cov)
+        precisions.append((precision + precision.T) / 2)
+    return precisions
+
+
 def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100,
-                  extra=(), extra_observed=None):
+                  extra=(), extra_observed=None, covariance="tied"):
     """Assignment for partially paired data: shared clusters, per-modality centres.
 
     The block codes are scaled to unit length.  k-means on the mean code of
@@ -126,15 +187,25 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
     so a systematic offset between the modalities' unified codes (the
     modality gap) does not split clusters by modality.
 
+    With ``covariance="tied"`` (the default) the refinement then goes on
+    with every block's squared distances measured in the metric of its
+    within-cluster covariance (pooled over the clusters, shrunk by the
+    Oracle Approximating Shrinkage estimator): a classification EM of a
+    Gaussian mixture with one covariance per block, shared by the clusters,
+    which stops stretching clusters along the directions in which the codes
+    vary within every cluster.  ``"spherical"`` stops after the first
+    refinement.
+
     ``extra`` blocks (any widths; ``extra_observed`` says which rows have
     them), scaled to unit length too, take part as further blocks: the
     starting k-means clusters the mean code concatenated with them, and the
     refinement gives each its centres and weight (DM2C's ``own_features``).
 
     Returns ``(labels, centers, block_centers, weights)``: ``centers`` in the
-    space of the mean unit code, ``block_centers`` and ``weights`` for the
-    modalities' codes, then the extra blocks.  A ``ConvergenceWarning`` says
-    when the labels still changed after ``max_iter`` refinements.
+    space of the mean unit code, ``block_centers`` and ``weights`` (scalars,
+    or with ``"tied"`` precision matrices) for the modalities' codes, then
+    the extra blocks.  A ``ConvergenceWarning`` says when the labels still
+    changed after ``max_iter`` refinements of either stage.
     """
     V = _unit_codes(U)
     E = _unit_codes(list(extra))
@@ -148,28 +219,25 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
     fallback = ([km.cluster_centers_[:, :width]] * len(V)
                 + [km.cluster_centers_[:, a:b] for a, b in zip(edges[:-1], edges[1:])])
     labels = km.labels_.astype(np.int64)
-    for _ in range(max_iter):
-        centers, weights = [], []
-        for m, Vm in enumerate(blocks):
-            rows = seen[:, m]
-            C = np.array(fallback[m], copy=True)
-            for j in range(n_clusters):
-                members = rows & (labels == j)
-                if members.any():
-                    C[j] = Vm[members].mean(0)
-            centers.append(C)
-            spread = ((Vm[rows] - C[labels[rows]]) ** 2).sum(1).mean() if rows.any() else 1.0
-            weights.append(1.0 / max(spread, 1e-12))
-        new = np.argmin(_block_cost(blocks, seen, centers, weights), axis=1).astype(np.int64)
-        if np.array_equal(new, labels):
-            break
-        labels = new
-    else:
-        warnings.warn(
-            f"DM2CClustering: the per-modality-centre assignment ('paired') still moved "
-            f"rows after max_iter={max_iter} refinements; its last labels are used.",
-            ConvergenceWarning,
-        )
+    stages = [_spherical_weights] + ([] if covariance == "spherical" else [
+        lambda b, s, lab, c: _tied_precisions(b, s, lab, c, n_clusters)])
+    for name, metric in zip(["spherical", "tied"], stages):
+        for _ in range(max_iter):
+            centers = _block_centers(blocks, seen, labels, fallback)
+            weights = metric(blocks, seen, labels, centers)
+            new = np.argmin(_block_cost(blocks, seen, centers, weights), axis=1).astype(np.int64)
+            if np.array_equal(new, labels):
+                break
+            labels = new
+        else:
+            warnings.warn(
+                f"DM2CClustering: the per-modality-centre assignment ('paired', {name} "
+                f"stage) still moved rows after max_iter={max_iter} refinements; its last "
+                "labels are used.",
+                ConvergenceWarning,
+            )
+            centers = _block_centers(blocks, seen, labels, fallback)
+            weights = metric(blocks, seen, labels, centers)
     return labels, km.cluster_centers_[:, :width], centers, weights
 
 
@@ -303,7 +371,7 @@ def _structure_labels(models, perm, R, observed, centers, weights):
 
 
 def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state, R=None,
-                    extra=(), extra_observed=None):
+                    extra=(), extra_observed=None, covariance="tied"):
     """Cluster the rows of packed data from their blocks' unified codes.
 
     Parameters
@@ -331,6 +399,9 @@ def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state
     extra, extra_observed : list of ndarray, ndarray of bool
         Further blocks and the rows having them (``"paired"`` only; see
         :func:`paired_kmeans`).
+    covariance : {"tied", "spherical"}, default="tied"
+        Metric of the block distances of ``"paired"`` (see
+        :func:`paired_kmeans`).
 
     Returns
     -------
@@ -339,14 +410,16 @@ def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state
     modality_centers : list of ndarray
         Centres used by :func:`nearest_observed` for each modality (in the
         space of ``R`` with ``"structure"``), then for each ``extra`` block.
-    weights : list of float or None
+    weights : list of float or ndarray, or None
         Per-modality weights of the block costs (``"paired"`` and
-        ``"structure"``).
+        ``"structure"``): scalars, or precision matrices (``"paired"`` with
+        ``covariance="tied"``).
     """
     n_mod = observed.shape[1]
     if how == "paired":
         return paired_kmeans(U, observed, n_clusters, n_init=n_init, random_state=random_state,
-                             extra=extra, extra_observed=extra_observed)
+                             extra=extra, extra_observed=extra_observed,
+                             covariance=covariance)
     if how == "structure":
         return structure_matched_kmeans(R, U, observed, n_clusters, pivot, n_init=n_init,
                                         random_state=random_state)

@@ -197,7 +197,8 @@ cluster_assignment : {"auto", "structure", "paired", "joint", "matched"}, defaul
     codes, refined by a k-means with one centre per modality for every
     cluster (a row's cost: the sum over its observed blocks of the weighted
     squared distances to the centre of that modality), so that paired rows
-    tie the modalities' clusters together.  ``"joint"``: one k-means over
+    tie the modalities' clusters together (``paired_covariance`` sets the
+    distances' metric).  ``"joint"``: one k-means over
     the unified codes of all rows (the paper; a multi-block row counts with
     the mean of its codes).  ``"matched"``: k-means on each modality's
     unified codes separately, every modality's clusters relabelled by a
@@ -220,6 +221,21 @@ own_features : {"auto", "none", "all"}, default="auto"
     cub10 the image features; on Scene-15 and landuse21 none).  ``"none"``:
     the codes only (the behaviour before this option).  ``"all"``: every
     modality.
+
+paired_covariance : {"tied", "spherical"}, default="tied"
+    Metric of the ``"paired"`` assignment's block distances (not in the
+    paper; no effect with other assignments).  ``"spherical"``: every
+    block's squared Euclidean distance, weighted by the inverse of the
+    block's mean within-cluster distance (the behaviour before this
+    option).  ``"tied"``: after that refinement has converged, it goes on
+    with every block's distances measured in the inverse of its
+    within-cluster covariance, pooled over the clusters and shrunk by the
+    Oracle Approximating Shrinkage estimator (Chen et al., 2010): a
+    classification EM of a Gaussian mixture with one covariance per block
+    shared by the clusters, as linear discriminant analysis measures
+    distances, with the clusters in place of the classes.  Its effect on
+    the same trained networks (cub10 and Scene-15) is measured in
+    ``benchmarks/RESULTS.md``.
 
 translator : {"mlp", "orthogonal"}, default="mlp"
     ``"mlp"``: the published latent generators (MLPs, ``G[p->m]`` trained

@@ -91,6 +91,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         "warm_start": ["boolean"],
         "cluster_assignment": [StrOptions({"auto", "joint", "matched", "structure", "paired"})],
         "own_features": [StrOptions({"auto", "none", "all"})],
+        "paired_covariance": [StrOptions({"tied", "spherical"})],
         "translator": [StrOptions({"mlp", "orthogonal"})],
         "procrustes_steps": [Interval(Integral, 0, None, closed="left")],
     }
@@ -143,6 +144,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         warm_start=False,
         cluster_assignment="auto",
         own_features="auto",
+        paired_covariance="tied",
         translator="mlp",
         procrustes_steps=0,
         device="cpu",
@@ -185,6 +187,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         self.warm_start = warm_start
         self.cluster_assignment = cluster_assignment
         self.own_features = own_features
+        self.paired_covariance = paired_covariance
         self.translator = translator
         self.procrustes_steps = procrustes_steps
         self.device = device
@@ -334,7 +337,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         labels, centers, per_modality, self._assignment_weights = assign_clusters(
             U, observed, self.n_clusters, how=self.cluster_assignment_, pivot=pivot,
             n_init=self.n_init, random_state=seed, R=R, extra=extra,
-            extra_observed=extra_observed)
+            extra_observed=extra_observed, covariance=self.paired_covariance)
         self.cluster_centers_ = centers
         n_mod = len(dims)
         self.modality_cluster_centers_ = [np.asarray(c) for c in per_modality[:n_mod]]
