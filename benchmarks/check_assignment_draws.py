@@ -9,8 +9,8 @@ alone can move a 5-seed mean.  This script measures it:
 * **DM2C**: fitted once per seed with its defaults (exactly the benchmark's
   run); its final cluster assignment (``cluster_assignment_`` -- ``paired``
   with pairs, ``structure`` without) is then redrawn ``--draws`` times on the
-  same unified codes (and own-feature blocks, ``own_features``) with other
-  random states (:func:`skdm2c.dm2c._assign.assign_clusters`).  Draw 0 is
+  same unified codes (and own-feature blocks, ``own_features``; with the
+  fitted ``paired_covariance``) with other random states (:func:`skdm2c.dm2c._assign.assign_clusters`).  Draw 0 is
   the benchmark's.
 * **linear reference** (:class:`skdm2c.PairedCCAClustering`): refitted with
   ``--draws`` other random states on the same rows (its whole randomness:
@@ -71,7 +71,8 @@ def _dm2c_draws(spec, seed, draws, data_home):
     for d in range(1, draws):
         labels = assign_clusters(U, observed, k, how=how, pivot=est._pivot, n_init=est.n_init,
                                  random_state=1000 + d, R=R, extra=extra,
-                                 extra_observed=extra_observed)[0]
+                                 extra_observed=extra_observed,
+                                 covariance=est.paired_covariance)[0]
         scores.append(clustering_accuracy(y, labels))
     return how, scores
 
