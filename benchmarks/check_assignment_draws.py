@@ -10,8 +10,8 @@ alone can move a 5-seed mean.  This script measures it:
   run); its final cluster assignment (``cluster_assignment_`` -- ``paired``
   with pairs, ``structure`` without) is then redrawn ``--draws`` times on the
   same unified codes (and own-feature blocks, ``own_features``; with the
-  fitted ``paired_covariance``) with other random states (:func:`skdm2c.dm2c._assign.assign_clusters`).  Draw 0 is
-  the benchmark's.
+  fitted ``paired_covariance``) with other random states
+  (:func:`skdm2c.dm2c._assign.assign_clusters`).  Draw 0 is the benchmark's.
 * **linear reference** (:class:`skdm2c.PairedCCAClustering`): refitted with
   ``--draws`` other random states on the same rows (its whole randomness:
   PCA solver and k-means starts).
