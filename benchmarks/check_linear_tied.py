@@ -27,8 +27,7 @@ import numpy as np
 from sklearn.metrics import normalized_mutual_info_score as nmi
 from sklearn.mixture import GaussianMixture
 
-from skdm2c.benchmark import load_benchmark_data
-from skdm2c.benchmark._methods import make_estimator
+from skdm2c.benchmark import load_benchmark_data, make_estimator
 from skdm2c.metrics import clustering_accuracy as acc
 
 DEFAULT_SPECS = ["cub10:incomplete=0.1", "cub10:incomplete=0.3", "cub10:incomplete=0.5",

@@ -156,14 +156,15 @@ def _tied_precisions(blocks, seen, labels, centers, n_clusters):
     weight: its width over that distance), so that every block's cost is a
     squared Mahalanobis distance of the same scale.
     """
-    spherical = _spherical_weights(blocks, seen, labels, centers)
     precisions = []
     for m, Vm in enumerate(blocks):
         rows = seen[:, m]
         residuals = Vm[rows] - centers[m][labels[rows]]
-        scale = (residuals ** 2).sum(1).mean() / Vm.shape[1] if rows.any() else 0.0
+        # the mean squared distance, as in _spherical_weights, and its share per dimension
+        spread = (residuals ** 2).sum(1).mean() if rows.any() else 1.0
+        scale = spread / Vm.shape[1]
         if rows.sum() <= n_clusters or scale <= 1e-12:
-            precisions.append(spherical[m] * Vm.shape[1])
+            precisions.append((1.0 / max(spread, 1e-12)) * Vm.shape[1])
             continue
         cov = OAS(assume_centered=True).fit(residuals).covariance_
         # a floor far below the spread keeps the inverse defined for flat directions
