@@ -36,7 +36,24 @@ DEFAULT_SPECS = ["cub10:incomplete=0.1", "cub10:incomplete=0.3", "cub10:incomple
 
 def tied_refinement(Z, labels, n_clusters, random_state):
     """Labels of a tied-covariance Gaussian mixture on ``Z`` started from the means of
-    the clusters ``labels``."""
+    the clusters ``labels``.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_samples, n_features)
+        Codes to cluster (the linear reference's ``transform``).
+    labels : ndarray of shape (n_samples,)
+        Starting clusters, ``0 .. n_clusters - 1``, each non-empty.
+    n_clusters : int
+        Number of clusters.
+    random_state : int
+        Seed of the mixture.
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,)
+        The mixture's most probable component of every row.
+    """
     means = np.array([Z[labels == j].mean(0) for j in range(n_clusters)])
     gm = GaussianMixture(n_clusters, covariance_type="tied", means_init=means,
                          random_state=random_state)

@@ -64,3 +64,43 @@ def test_paired_features_script_scores_every_variant(tmp_path, capsys):
     est.set_params(own_features="none").fit(np.asarray(bunch.data)[train])
     assert row["dm2c"][0] == round(float(clustering_accuracy(y, est.labels_)), 4)
     assert "| synthetic:incomplete=0.5 |" in capsys.readouterr().out
+
+
+def test_linear_tied_script_starts_from_the_benchmark_linear_run(capsys):
+    from skdm2c.benchmark import load_benchmark_data, make_estimator
+    from skdm2c.metrics import clustering_accuracy
+
+    script = _load("check_linear_tied")
+    script.main(["--datasets", "synthetic:incomplete=0.5", "--seeds", "1"])
+    line = capsys.readouterr().out.splitlines()[0]
+    # its "linear" column is exactly the benchmark's linear run of that seed
+    bunch, _, _ = load_benchmark_data("synthetic:incomplete=0.5", 0)
+    X, y = np.asarray(bunch.data), np.asarray(bunch.target)
+    est = make_estimator("linear", len(np.unique(y)), 0, 32,
+                         modality_dims=tuple(bunch.modality_dims)).fit(X)
+    acc = clustering_accuracy(y, est.named_steps["model"].labels_)
+    assert line.startswith(f"synthetic:incomplete=0.5 seed 0: linear {acc:.3f} / ")
+    assert "linear + tied" in line
+
+
+def test_tied_refinement_follows_a_shared_elongated_covariance():
+    from sklearn.mixture import GaussianMixture
+
+    script = _load("check_linear_tied")
+    rng = np.random.RandomState(0)
+    y = np.repeat([0, 1], 200)
+    # two clusters 2 apart along x, each stretched (sd 3) along y
+    Z = np.column_stack([2.0 * y + 0.3 * rng.normal(size=400), 3.0 * rng.normal(size=400)])
+    start = y.copy()
+    flip = rng.rand(400) < 0.25                                   # a quarter of the rows wrong
+    start[flip] = 1 - start[flip]
+
+    def agreement(labels):
+        return max(np.mean(labels == y), np.mean(labels != y))
+
+    labels = script.tied_refinement(Z, start, 2, 0)
+    means = np.array([Z[start == j].mean(0) for j in range(2)])
+    spherical = GaussianMixture(2, covariance_type="spherical", means_init=means,
+                                random_state=0).fit(Z).predict(Z)
+    assert agreement(labels) > 0.99
+    assert agreement(start) < 0.8 and agreement(spherical) < 0.6   # the shared shape matters
