@@ -31,6 +31,7 @@ from sklearn.exceptions import ConvergenceWarning
 from .._cluster_matching import match_clusters
 from .._core._base import _count_distinct, kmeans_on_embedding, nearest_center
 from .._rows import unit_rows
+from ._joint_mixture import JointMixture, fit_joint_mixture
 
 
 def joint_kmeans(Z, n_clusters, *, n_init, random_state, n_modalities):
@@ -175,7 +176,7 @@ def _tied_precisions(blocks, seen, labels, centers, n_clusters):
 
 
 def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100,
-                  extra=(), extra_observed=None, covariance="tied"):
+                  extra=(), extra_observed=None, covariance="tied", extra_modalities=None):
     """Assignment for partially paired data: shared clusters, per-modality centres.
 
     The block codes are scaled to unit length.  k-means on the mean code of
@@ -202,11 +203,23 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
     starting k-means clusters the mean code concatenated with them, and the
     refinement gives each its centres and weight (DM2C's ``own_features``).
 
+    With ``covariance="cross-block"`` the tied refinement is followed by the EM of
+    a Gaussian mixture over all blocks side by side, with one full
+    covariance shared by the clusters and a row's unobserved blocks
+    marginalised (:mod:`._joint_mixture`): it also learns how the blocks of
+    one instance vary together, from the rows observing several.  An extra
+    block counts there as observed only on the rows observing its modality
+    ``extra_modalities[j]`` (its predicted values are not used; without
+    ``extra_modalities``, on the rows of ``extra_observed``).
+
     Returns ``(labels, centers, block_centers, weights)``: ``centers`` in the
     space of the mean unit code, ``block_centers`` and ``weights`` (scalars,
     or with ``"tied"`` precision matrices) for the modalities' codes, then
-    the extra blocks.  A ``ConvergenceWarning`` says when the labels still
-    changed after ``max_iter`` refinements of either stage.
+    the extra blocks; with ``"cross-block"``, ``block_centers`` are the mixture's
+    means of every block and ``weights`` the fitted :class:`JointMixture`.
+    A ``ConvergenceWarning`` says when the labels still changed after
+    ``max_iter`` refinements of either k-means stage, or when the mixture's
+    EM has not converged.
     """
     V = _unit_codes(U)
     E = _unit_codes(list(extra))
@@ -239,6 +252,13 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
             )
             centers = _block_centers(blocks, seen, labels, fallback)
             weights = metric(blocks, seen, labels, centers)
+    if covariance == "cross-block":
+        own = (extra_observed if extra_modalities is None
+               else observed[:, list(extra_modalities)]) if E else observed[:, :0]
+        labels, weights = fit_joint_mixture(blocks, np.hstack([observed, own]), labels,
+                                            n_clusters)
+        edges = np.cumsum([0] + [b.shape[1] for b in blocks])
+        centers = [weights.means[:, a:b] for a, b in zip(edges[:-1], edges[1:])]
     return labels, km.cluster_centers_[:, :width], centers, weights
 
 
@@ -372,7 +392,7 @@ def _structure_labels(models, perm, R, observed, centers, weights):
 
 
 def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state, R=None,
-                    extra=(), extra_observed=None, covariance="tied"):
+                    extra=(), extra_observed=None, covariance="tied", extra_modalities=None):
     """Cluster the rows of packed data from their blocks' unified codes.
 
     Parameters
@@ -400,9 +420,11 @@ def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state
     extra, extra_observed : list of ndarray, ndarray of bool
         Further blocks and the rows having them (``"paired"`` only; see
         :func:`paired_kmeans`).
-    covariance : {"tied", "spherical"}, default="tied"
+    covariance : {"tied", "spherical", "cross-block"}, default="tied"
         Metric of the block distances of ``"paired"`` (see
         :func:`paired_kmeans`).
+    extra_modalities : list of int, default=None
+        The modality of every extra block (``"paired"`` with ``"cross-block"``).
 
     Returns
     -------
@@ -411,16 +433,16 @@ def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state
     modality_centers : list of ndarray
         Centres used by :func:`nearest_observed` for each modality (in the
         space of ``R`` with ``"structure"``), then for each ``extra`` block.
-    weights : list of float or ndarray, or None
+    weights : list of float or ndarray, JointMixture, or None
         Per-modality weights of the block costs (``"paired"`` and
         ``"structure"``): scalars, or precision matrices (``"paired"`` with
-        ``covariance="tied"``).
+        ``covariance="tied"``); the fitted mixture with ``"cross-block"``.
     """
     n_mod = observed.shape[1]
     if how == "paired":
         return paired_kmeans(U, observed, n_clusters, n_init=n_init, random_state=random_state,
                              extra=extra, extra_observed=extra_observed,
-                             covariance=covariance)
+                             covariance=covariance, extra_modalities=extra_modalities)
     if how == "structure":
         return structure_matched_kmeans(R, U, observed, n_clusters, pivot, n_init=n_init,
                                         random_state=random_state)
@@ -453,5 +475,7 @@ def nearest_observed(U, observed, modality_centers, *, how, weights=None):
     """
     if how == "paired":
         U = _unit_codes(U)
+    if isinstance(weights, JointMixture):
+        return weights.predict(U, observed)
     return np.argmin(_block_cost(U, observed, modality_centers, weights),
                      axis=1).astype(np.int64)

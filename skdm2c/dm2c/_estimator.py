@@ -30,6 +30,7 @@ from .._modality import observed_blocks, unpack_modalities
 from ..preprocessing import ModalityPreprocessor
 from ._assign import assign_clusters, fused_codes, nearest_observed, unclusterable_modality
 from ._docs import DM2C_DOC
+from ._joint_mixture import JointMixture
 from ._network import DM2CNetwork
 from ._own_features import fit_block_imputers, impute_blocks, select_own_feature_modalities
 from ._procrustes import refine_translators
@@ -91,7 +92,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         "warm_start": ["boolean"],
         "cluster_assignment": [StrOptions({"auto", "joint", "matched", "structure", "paired"})],
         "own_features": [StrOptions({"auto", "none", "all"})],
-        "paired_covariance": [StrOptions({"tied", "spherical"})],
+        "paired_covariance": [StrOptions({"tied", "spherical", "cross-block"})],
         "translator": [StrOptions({"mlp", "orthogonal"})],
         "procrustes_steps": [Interval(Integral, 0, None, closed="left")],
     }
@@ -337,7 +338,8 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         labels, centers, per_modality, self._assignment_weights = assign_clusters(
             U, observed, self.n_clusters, how=self.cluster_assignment_, pivot=pivot,
             n_init=self.n_init, random_state=seed, R=R, extra=extra,
-            extra_observed=extra_observed, covariance=self.paired_covariance)
+            extra_observed=extra_observed, covariance=self.paired_covariance,
+            extra_modalities=list(self._own_imputers))
         self.cluster_centers_ = centers
         n_mod = len(dims)
         self.modality_cluster_centers_ = [np.asarray(c) for c in per_modality[:n_mod]]
@@ -495,6 +497,9 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         if self._own_imputers:
             extra, extra_observed = impute_blocks(self._modality_features(Xp), observed,
                                                   self._own_imputers)
+            if isinstance(self._assignment_weights, JointMixture):
+                # the mixture marginalises a modality's own features where it is missing
+                extra_observed = observed[:, list(self._own_imputers)]
             U, observed = U + extra, np.hstack([observed, extra_observed])
             centers = centers + self.own_feature_cluster_centers_
         return nearest_observed(U, observed, centers, how=self.cluster_assignment_,
