@@ -72,7 +72,8 @@ def _dm2c_draws(spec, seed, draws, data_home):
         labels = assign_clusters(U, observed, k, how=how, pivot=est._pivot, n_init=est.n_init,
                                  random_state=1000 + d, R=R, extra=extra,
                                  extra_observed=extra_observed,
-                                 covariance=est.paired_covariance)[0]
+                                 covariance=est.paired_covariance,
+                                 extra_modalities=list(est._own_imputers))[0]
         scores.append(clustering_accuracy(y, labels))
     return how, scores
 

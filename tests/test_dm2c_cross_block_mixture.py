@@ -155,3 +155,16 @@ def test_estimator_with_cross_block_predicts_its_labels(own_features):
         c.shape[1] for c in model.own_feature_cluster_centers_))
     np.testing.assert_array_equal(model.predict(data.data), model.labels_)
     assert clustering_accuracy(y, model.labels_) > 0.9
+
+
+def test_a_pickled_cross_block_model_predicts_the_same():
+    import pickle
+
+    views, y = _views(seed=1)
+    data = make_incomplete(views, y, paired_fraction=0.5, random_state=1)
+    model = DM2CClustering(4, random_state=0, paired_covariance="cross-block",
+                           **FAST).fit(data.data)
+    clone = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(clone.predict(data.data), model.labels_)
+    np.testing.assert_allclose(clone._assignment_weights.covariance,
+                               model._assignment_weights.covariance)
