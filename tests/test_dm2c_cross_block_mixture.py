@@ -168,3 +168,12 @@ def test_a_pickled_cross_block_model_predicts_the_same():
     np.testing.assert_array_equal(clone.predict(data.data), model.labels_)
     np.testing.assert_allclose(clone._assignment_weights.covariance,
                                model._assignment_weights.covariance)
+
+
+def test_the_mixture_warns_when_a_cluster_is_left_without_rows():
+    U, observed, _ = _shared_nuisance(0)
+    blocks = [np.nan_to_num(u) for u in U]
+    labels = np.arange(len(blocks[0])) % 2          # the start leaves cluster 2 empty
+    with pytest.warns(UserWarning, match=r"left 1 of n_clusters=3 clusters without rows \(\[2\]\)"):
+        out, _ = fit_joint_mixture(blocks, observed, labels, 3)
+    assert set(out) <= {0, 1}

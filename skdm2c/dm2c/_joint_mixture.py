@@ -173,6 +173,8 @@ def fit_joint_mixture(blocks, seen, labels, n_clusters, *, max_iter=300, tol=1e-
     -----
     ConvergenceWarning
         When the log-likelihood still moved after ``max_iter`` iterations.
+    UserWarning
+        When some cluster has no row in the returned labels.
     """
     X, patterns = _stack(blocks, seen)
     n = X.shape[0]
@@ -193,4 +195,13 @@ def fit_joint_mixture(blocks, seen, labels, n_clusters, *, max_iter=300, tol=1e-
             ConvergenceWarning,
         )
         log_joint, _ = mixture._e_step(X, patterns)
-    return log_joint.argmax(1).astype(np.int64), mixture
+    labels = log_joint.argmax(1).astype(np.int64)
+    empty = np.setdiff1d(np.arange(n_clusters), labels)
+    if empty.size:
+        warnings.warn(
+            f"DM2CClustering: the joint Gaussian mixture of the 'paired' assignment left "
+            f"{empty.size} of n_clusters={n_clusters} clusters without rows "
+            f"({empty.tolist()}); fewer clusters are used.",
+            UserWarning,
+        )
+    return labels, mixture
