@@ -8,16 +8,11 @@ from scipy.stats import multivariate_normal
 from sklearn.covariance import oas
 from sklearn.exceptions import ConvergenceWarning
 
-from skdm2c import DM2CClustering
-from skdm2c.datasets import make_incomplete
 from skdm2c.dm2c._assign import paired_kmeans
 from skdm2c.dm2c._joint_mixture import (
     JointMixture, _m_step, _oas, _stack, fit_joint_mixture,
 )
 from skdm2c.metrics import clustering_accuracy
-
-FAST = dict(pretrain_epochs=10, epochs=10, latent_dim=8, hidden_sizes=(32,), n_init=3,
-            batch_size=64)
 
 
 def _shared_nuisance(seed, n=300, k=2, nuisance=1.0):
@@ -56,7 +51,8 @@ def _random_mixture(rng, widths, k):
     width = sum(widths)
     A = rng.normal(size=(width, width))
     return JointMixture(rng.normal(size=(k, width)), A @ A.T / width + np.eye(width),
-                        np.log(rng.dirichlet(np.ones(k))), tuple(widths))
+                        np.log(rng.dirichlet(np.ones(k))), tuple(widths),
+                        tuple(range(len(widths))))
 
 
 def _random_rows(rng, widths, n):
@@ -133,41 +129,6 @@ def test_the_mixture_warns_when_em_has_not_converged():
         warnings.simplefilter("error", ConvergenceWarning)
         out, mixture = fit_joint_mixture(blocks, observed, labels, 2)
     np.testing.assert_array_equal(mixture.predict(blocks, observed), out)
-
-
-def _views(n=240, k=4, seed=0):
-    rng = np.random.RandomState(seed)
-    y = np.repeat(np.arange(k), n // k)
-    return [rng.normal(scale=3, size=(k, 10))[y] + rng.normal(size=(n, 10)),
-            rng.normal(scale=3, size=(k, 6))[y] + rng.normal(size=(n, 6))], y
-
-
-@pytest.mark.parametrize("own_features", ["none", "all"])
-def test_estimator_with_cross_block_predicts_its_labels(own_features):
-    views, y = _views()
-    data = make_incomplete(views, y, paired_fraction=0.3, random_state=0)
-    model = DM2CClustering(4, random_state=0, paired_covariance="cross-block",
-                           own_features=own_features, **FAST).fit(data.data)
-    assert isinstance(model._assignment_weights, JointMixture)
-    n_own = 2 if own_features == "all" else 0
-    assert len(model.own_feature_cluster_centers_) == n_own
-    assert model._assignment_weights.means.shape == (4, 2 * 8 + sum(
-        c.shape[1] for c in model.own_feature_cluster_centers_))
-    np.testing.assert_array_equal(model.predict(data.data), model.labels_)
-    assert clustering_accuracy(y, model.labels_) > 0.9
-
-
-def test_a_pickled_cross_block_model_predicts_the_same():
-    import pickle
-
-    views, y = _views(seed=1)
-    data = make_incomplete(views, y, paired_fraction=0.5, random_state=1)
-    model = DM2CClustering(4, random_state=0, paired_covariance="cross-block",
-                           **FAST).fit(data.data)
-    clone = pickle.loads(pickle.dumps(model))
-    np.testing.assert_array_equal(clone.predict(data.data), model.labels_)
-    np.testing.assert_allclose(clone._assignment_weights.covariance,
-                               model._assignment_weights.covariance)
 
 
 def test_the_mixture_warns_when_a_cluster_is_left_without_rows():

@@ -7,6 +7,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from skdm2c import DM2CClustering
 from skdm2c.datasets import make_incomplete
 from skdm2c.dm2c._assign import _block_cost, _tied_precisions, paired_kmeans
+from skdm2c.dm2c._joint_mixture import JointMixture
 from skdm2c.metrics import clustering_accuracy
 
 FAST = dict(pretrain_epochs=10, epochs=10, latent_dim=8, hidden_sizes=(32,), n_init=3,
@@ -99,6 +100,34 @@ def test_estimator_predicts_with_the_metric_it_was_fitted_with(covariance):
     assert all(np.ndim(w) == ndim for w in model._assignment_weights)
     np.testing.assert_array_equal(model.predict(data.data), model.labels_)
     assert clustering_accuracy(y, model.labels_) > 0.9
+
+
+@pytest.mark.parametrize("own_features", ["none", "all"])
+def test_estimator_with_cross_block_predicts_its_labels(own_features):
+    views, y = _views()
+    data = make_incomplete(views, y, paired_fraction=0.3, random_state=0)
+    model = DM2CClustering(4, random_state=0, paired_covariance="cross-block",
+                           own_features=own_features, **FAST).fit(data.data)
+    assert isinstance(model._assignment_weights, JointMixture)
+    n_own = 2 if own_features == "all" else 0
+    assert len(model.own_feature_cluster_centers_) == n_own
+    assert model._assignment_weights.means.shape == (4, 2 * 8 + sum(
+        c.shape[1] for c in model.own_feature_cluster_centers_))
+    np.testing.assert_array_equal(model.predict(data.data), model.labels_)
+    assert clustering_accuracy(y, model.labels_) > 0.9
+
+
+def test_a_pickled_cross_block_model_predicts_the_same():
+    import pickle
+
+    views, y = _views(seed=1)
+    data = make_incomplete(views, y, paired_fraction=0.5, random_state=1)
+    model = DM2CClustering(4, random_state=0, paired_covariance="cross-block",
+                           **FAST).fit(data.data)
+    clone = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(clone.predict(data.data), model.labels_)
+    np.testing.assert_allclose(clone._assignment_weights.covariance,
+                               model._assignment_weights.covariance)
 
 
 def test_paired_covariance_is_validated_and_ignored_without_pairs():

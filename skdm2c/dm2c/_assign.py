@@ -253,12 +253,12 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
             centers = _block_centers(blocks, seen, labels, fallback)
             weights = metric(blocks, seen, labels, centers)
     if covariance == "cross-block":
-        own = (extra_observed if extra_modalities is None
-               else observed[:, list(extra_modalities)]) if E else observed[:, :0]
-        labels, weights = fit_joint_mixture(blocks, np.hstack([observed, own]), labels,
-                                            n_clusters)
-        edges = np.cumsum([0] + [b.shape[1] for b in blocks])
-        centers = [weights.means[:, a:b] for a, b in zip(edges[:-1], edges[1:])]
+        n_mod = observed.shape[1]
+        own = (range(n_mod, n_mod + len(E)) if extra_modalities is None
+               else extra_modalities)
+        labels, weights = fit_joint_mixture(blocks, seen, labels, n_clusters,
+                                            columns=[*range(n_mod), *own])
+        centers = weights.block_means()
     return labels, km.cluster_centers_[:, :width], centers, weights
 
 

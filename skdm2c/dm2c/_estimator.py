@@ -30,7 +30,6 @@ from .._modality import observed_blocks, unpack_modalities
 from ..preprocessing import ModalityPreprocessor
 from ._assign import assign_clusters, fused_codes, nearest_observed, unclusterable_modality
 from ._docs import DM2C_DOC
-from ._joint_mixture import JointMixture
 from ._network import DM2CNetwork
 from ._own_features import fit_block_imputers, impute_blocks, select_own_feature_modalities
 from ._procrustes import refine_translators
@@ -497,9 +496,6 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         if self._own_imputers:
             extra, extra_observed = impute_blocks(self._modality_features(Xp), observed,
                                                   self._own_imputers)
-            if isinstance(self._assignment_weights, JointMixture):
-                # the mixture marginalises a modality's own features where it is missing
-                extra_observed = observed[:, list(self._own_imputers)]
             U, observed = U + extra, np.hstack([observed, extra_observed])
             centers = centers + self.own_feature_cluster_centers_
         return nearest_observed(U, observed, centers, how=self.cluster_assignment_,

@@ -18,7 +18,7 @@ Approximating Shrinkage estimator.
 """
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve, solve_triangular
@@ -53,12 +53,20 @@ def _stack(blocks, seen):
 @dataclass
 class JointMixture:
     """A fitted mixture: ``means`` (n_clusters, width), ``covariance`` (width, width),
-    ``log_weights`` (n_clusters,), over the blocks of ``widths`` side by side."""
+    ``log_weights`` (n_clusters,), over the blocks of ``widths`` side by side; block
+    ``j`` is observed on the rows where column ``columns[j]`` of the observed mask is
+    True."""
 
     means: np.ndarray
     covariance: np.ndarray
     log_weights: np.ndarray
     widths: tuple
+    columns: tuple
+
+    def block_means(self):
+        """The cluster means of every block, one ``(n_clusters, widths[j])`` array each."""
+        edges = np.cumsum([0, *self.widths])
+        return [self.means[:, a:b] for a, b in zip(edges[:-1], edges[1:])]
 
     def _e_step(self, X, patterns):
         """Log joint density of every row and cluster, and per pattern what the M-step needs."""
@@ -77,9 +85,10 @@ class JointMixture:
             parts.append((o, rows, factor))
         return log_joint, parts
 
-    def predict(self, blocks, seen):
-        """Most probable cluster of every row of ``blocks`` (observed where ``seen``)."""
-        X, patterns = _stack(blocks, seen)
+    def predict(self, blocks, observed):
+        """Most probable cluster of every row of ``blocks`` (block ``j`` observed where
+        ``observed[:, columns[j]]``)."""
+        X, patterns = _stack(blocks, observed[:, list(self.columns)])
         return self._e_step(X, patterns)[0].argmax(1).astype(np.int64)
 
 
@@ -116,46 +125,48 @@ def _m_step(X, resp, parts, mixture, n_samples):
     covariance[np.diag_indices(width)] += 1e-6 * np.trace(covariance) / width
     with np.errstate(divide="ignore"):
         log_weights = np.log(Nk / n_samples)
-    return JointMixture(means, covariance, log_weights, mixture.widths)
+    return replace(mixture, means=means, covariance=covariance, log_weights=log_weights)
 
 
-def _start(X, patterns, labels, n_clusters, widths):
+def _start(X, seen, labels, n_clusters, widths, columns):
     """Mixture of hard ``labels``: per-cluster means of the observed values, a block-
     diagonal covariance of every block's pooled residuals, the clusters' shares."""
     n, width = X.shape
-    cols = np.zeros((n, width), dtype=bool)
-    for o, rows in patterns:
-        cols[np.ix_(rows, o)] = True
     onehot = np.eye(n_clusters)[labels]
-    counts = onehot.T @ cols
+    counts = onehot.T @ np.repeat(seen, widths, axis=1)
     sums = onehot.T @ X
     means = np.divide(sums, counts, out=np.zeros((n_clusters, width)), where=counts > 0)
     covariance = np.zeros((width, width))
     edges = np.cumsum([0, *widths])
-    for a, b in zip(edges[:-1], edges[1:]):
-        rows = cols[:, a]
+    for rows, a, b in zip(seen.T, edges[:-1], edges[1:]):
         residuals = X[rows, a:b] - means[labels[rows], a:b]
         S = residuals.T @ residuals / max(rows.sum(), 1)
         covariance[a:b, a:b] = _oas(S, max(rows.sum(), 1))
         covariance[np.arange(a, b), np.arange(a, b)] += 1e-6 * np.trace(S) / (b - a) + 1e-12
     with np.errstate(divide="ignore"):
         log_weights = np.log(onehot.sum(0) / n)
-    return JointMixture(means, covariance, log_weights, tuple(widths))
+    return JointMixture(means, covariance, log_weights, tuple(widths), tuple(columns))
 
 
-def fit_joint_mixture(blocks, seen, labels, n_clusters, *, max_iter=300, tol=1e-7):
+def fit_joint_mixture(blocks, seen, labels, n_clusters, *, columns=None, max_iter=300,
+                      tol=1e-7):
     """EM of the joint mixture, started from hard ``labels``.
 
     Parameters
     ----------
     blocks : list of ndarray of shape (n_samples, d_j)
         Every block's values (ignored where ``seen`` is False).
-    seen : ndarray of shape (n_samples, n_blocks), dtype=bool
-        Blocks each row observes; every row observes at least one.
+    seen : ndarray of shape (n_samples, n_columns), dtype=bool
+        Observed mask: block ``j`` is observed on the rows where column
+        ``columns[j]`` is True; every row observes at least one block.
     labels : ndarray of shape (n_samples,)
         Starting partition (the k-means the mixture refines).
     n_clusters : int
         Number of clusters.
+    columns : sequence of int, default=None
+        The column of ``seen`` of every block (``range(n_blocks)`` by
+        default); kept by the mixture, so that :meth:`JointMixture.predict`
+        reads the same kind of mask.
     max_iter : int, default=300
         EM iterations at most.
     tol : float, default=1e-7
@@ -176,9 +187,12 @@ def fit_joint_mixture(blocks, seen, labels, n_clusters, *, max_iter=300, tol=1e-
     UserWarning
         When some cluster has no row in the returned labels.
     """
+    columns = tuple(range(len(blocks)) if columns is None else (int(c) for c in columns))
+    seen = seen[:, list(columns)]
     X, patterns = _stack(blocks, seen)
     n = X.shape[0]
-    mixture = _start(X, patterns, np.asarray(labels), n_clusters, [b.shape[1] for b in blocks])
+    mixture = _start(X, seen, np.asarray(labels), n_clusters, [b.shape[1] for b in blocks],
+                     columns)
     previous = None
     for _ in range(max_iter):
         log_joint, parts = mixture._e_step(X, patterns)
