@@ -138,3 +138,18 @@ def test_the_mixture_warns_when_a_cluster_is_left_without_rows():
     with pytest.warns(UserWarning, match=r"left 1 of n_clusters=3 clusters without rows \(\[2\]\)"):
         out, _ = fit_joint_mixture(blocks, observed, labels, 3)
     assert set(out) <= {0, 1}
+
+
+def test_block_means_split_the_means_by_block_and_predict_reads_the_mixtures_columns():
+    rng = np.random.RandomState(2)
+    widths, k = (2, 3, 1), 2
+    mixture = _random_mixture(rng, widths, k)
+    parts = mixture.block_means()
+    assert [p.shape for p in parts] == [(k, 2), (k, 3), (k, 1)]
+    np.testing.assert_array_equal(np.hstack(parts), mixture.means)
+    blocks, seen = _random_rows(rng, widths, 30)
+    # the same mask with an unrelated column in front: the mixture reads its own columns
+    moved = JointMixture(mixture.means, mixture.covariance, mixture.log_weights, widths,
+                         (1, 2, 3))
+    padded = np.hstack([rng.rand(30, 1) < 0.5, seen])
+    np.testing.assert_array_equal(moved.predict(blocks, padded), mixture.predict(blocks, seen))

@@ -52,10 +52,22 @@ def _stack(blocks, seen):
 
 @dataclass
 class JointMixture:
-    """A fitted mixture: ``means`` (n_clusters, width), ``covariance`` (width, width),
-    ``log_weights`` (n_clusters,), over the blocks of ``widths`` side by side; block
-    ``j`` is observed on the rows where column ``columns[j]`` of the observed mask is
-    True."""
+    """A fitted Gaussian mixture over blocks side by side (:func:`fit_joint_mixture`).
+
+    Attributes
+    ----------
+    means : ndarray of shape (n_clusters, width)
+        Every cluster's mean over all blocks (``width = sum(widths)``).
+    covariance : ndarray of shape (width, width)
+        The covariance shared by the clusters.
+    log_weights : ndarray of shape (n_clusters,)
+        Log of every cluster's share (``-inf`` for a cluster without weight).
+    widths : tuple of int
+        Width of every block, in order.
+    columns : tuple of int
+        Block ``j`` is observed on the rows where column ``columns[j]`` of
+        the observed mask is True.
+    """
 
     means: np.ndarray
     covariance: np.ndarray
@@ -64,7 +76,13 @@ class JointMixture:
     columns: tuple
 
     def block_means(self):
-        """The cluster means of every block, one ``(n_clusters, widths[j])`` array each."""
+        """The cluster means of every block.
+
+        Returns
+        -------
+        means : list of ndarray of shape (n_clusters, widths[j])
+            ``means`` split by block.
+        """
         edges = np.cumsum([0, *self.widths])
         return [self.means[:, a:b] for a, b in zip(edges[:-1], edges[1:])]
 
@@ -86,8 +104,21 @@ class JointMixture:
         return log_joint, parts
 
     def predict(self, blocks, observed):
-        """Most probable cluster of every row of ``blocks`` (block ``j`` observed where
-        ``observed[:, columns[j]]``)."""
+        """Most probable cluster of every row, from the blocks it observes.
+
+        Parameters
+        ----------
+        blocks : list of ndarray of shape (n_samples, widths[j])
+            Every block's values (ignored where the row does not observe it).
+        observed : ndarray of shape (n_samples, n_columns), dtype=bool
+            Observed mask; block ``j`` is observed where ``observed[:,
+            columns[j]]``.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            The cluster of highest posterior probability.
+        """
         X, patterns = _stack(blocks, observed[:, list(self.columns)])
         return self._e_step(X, patterns)[0].argmax(1).astype(np.int64)
 
