@@ -8,7 +8,10 @@ signals unpaired data offers, plus known pairs where there are some:
 
 * **structure** -- the matrix of distances between a modality's cluster
   centres, in its own space, compared with the reference's
-  (Gromov-Wasserstein / quadratic assignment: dimensions may differ);
+  (Gromov-Wasserstein / quadratic assignment: dimensions may differ); the
+  distances may be taken after whitening each modality by its pooled
+  within-cluster covariance (the discriminant geometry of the clusters,
+  unchanged by any invertible linear map of that modality's features);
 * **cluster sizes** -- a large cluster should meet a large cluster;
 * **co-occurrence** -- rows observed in several modalities (known pairs):
   ``C[i, j]`` paired rows fall in cluster ``i`` of the modality and in
@@ -25,7 +28,8 @@ For one modality ``m`` and a candidate matching ``perm`` (cluster ``k`` of
     + cooccurrence_weight * (n_pairs - sum_k C[k, perm[k]])
 
 where ``S(perm) = sum_kl (D_m[k, l] - D_ref[perm[k], perm[l]])**2`` on the
-distance matrices scaled to mean 1, ``Z`` the summed absolute differences of
+distance matrices scaled to mean 1 (with several structures, one such
+normalised term per structure, added), ``Z`` the summed absolute differences of
 the cluster shares, ``X = sum_k cross_cost[k, perm[k]]`` and every ``E[.]``
 the exact mean of that term over uniformly random matchings: each normalised
 term is 1 for a blind pairing and 0 for a perfect one.  The co-occurrence
@@ -33,7 +37,7 @@ term counts the known pairs a matching breaks, so its weight is per pair and
 it dominates the structure once there are many pairs.
 
 The search starts from ``n_restarts`` (fused) Gromov-Wasserstein couplings
-(POT), each from a random initial coupling, rounds each to a one-to-one
+(POT; on the first structure), each from a random initial coupling, rounds each to a one-to-one
 matching (Hungarian method) and improves it by swapping pairs of
 assignments (2-opt) on the exact objective; the lowest objective wins.
 """
@@ -45,10 +49,10 @@ from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import cdist
 from sklearn.utils import check_random_state
 
-__all__ = ["match_clusters", "cluster_and_match"]
+__all__ = ["match_clusters", "cluster_and_match", "within_cluster_covariance"]
 
 _METHODS = ("gw", "linear")
-_STRUCTURES = ("cosine", "euclidean")
+_STRUCTURES = ("cosine", "euclidean", "whitened-cosine")
 
 
 # ------------------------------------------------------------------ validation
@@ -112,13 +116,66 @@ def _check_centers(centers):
     return out, ks[0]
 
 
+def _check_within_covariances(values, structure, centers):
+    """One ``(d_m, d_m)`` covariance per modality where ``"whitened-cosine"`` needs
+    them (validated, by modality), else a list of ``None``."""
+    n_mod = len(centers)
+    if "whitened-cosine" not in structure:
+        return [None] * n_mod
+    if values is None:
+        raise ValueError("structure='whitened-cosine' needs within_covariances: one pooled "
+                         "within-cluster covariance per modality.")
+    if isinstance(values, np.ndarray) or not hasattr(values, "__len__"):
+        raise ValueError(f"within_covariances must be a list with one entry per modality "
+                         f"({n_mod}); got {type(values).__name__}.")
+    if len(values) != n_mod:
+        raise ValueError(f"within_covariances must have one entry per modality ({n_mod}); "
+                         f"got {len(values)}.")
+    out = []
+    for m, (v, c) in enumerate(zip(values, centers)):
+        d = c.shape[1]
+        a = None if v is None else np.asarray(v, dtype=np.float64)
+        if a is None or a.shape != (d, d):
+            raise ValueError(f"within_covariances[{m}] must have shape {(d, d)}; got "
+                             f"{None if a is None else a.shape}.")
+        if not np.all(np.isfinite(a)):
+            raise ValueError(f"within_covariances[{m}] contains NaN or infinite values.")
+        if np.trace(a) <= 0:
+            raise ValueError(f"within_covariances[{m}] must have a positive trace.")
+        out.append(a)
+    return out
+
+
 # ------------------------------------------------------------------ objective
-def _structure(center, share, kind):
+def _check_structure(structure):
+    """``structure`` as a tuple of distinct names from ``_STRUCTURES``."""
+    names = (structure,) if isinstance(structure, str) else structure
+    if (not isinstance(names, (tuple, list)) or not names
+            or any(not isinstance(n, str) or n not in _STRUCTURES for n in names)
+            or len(set(names)) != len(names)):
+        raise ValueError(f"structure must be one of {_STRUCTURES} or a non-empty tuple of "
+                         f"distinct ones; got {structure!r}.")
+    return tuple(names)
+
+
+def _whiten(center, covariance):
+    """``center`` in the coordinates where ``covariance`` is the identity (eigenvalues
+    floored at 1e-9 of the largest, so a singular covariance stays usable)."""
+    ev, vecs = np.linalg.eigh((covariance + covariance.T) / 2.0)
+    top = ev.max() if ev.size and ev.max() > 0 else 1.0
+    return center @ vecs / np.sqrt(np.maximum(ev, 1e-9 * top))
+
+
+def _structure(center, share, kind, covariance=None):
     """Distances between cluster centres, scaled to mean 1 off the diagonal.
 
     ``"cosine"`` measures angles around the centre of mass of the clusters
-    (weighted by ``share`` when known: the data mean for k-means centres).
+    (weighted by ``share`` when known: the data mean for k-means centres);
+    ``"whitened-cosine"`` the same after whitening by the pooled
+    within-cluster ``covariance``.
     """
+    if kind == "whitened-cosine":
+        center, kind = _whiten(center, covariance), "cosine"
     if kind == "cosine":
         w = np.full(len(center), 1.0 / len(center)) if share is None else share
         center = center - w @ center
@@ -142,21 +199,26 @@ def _mean_quadratic(a, b):
 
 
 class _Objective:
-    """Exact objective of one modality's matching, with fast swap deltas."""
+    """Exact objective of one modality's matching: the linear terms plus one
+    normalised quadratic term per pair ``(a, b)`` of structure matrices."""
 
-    def __init__(self, a, b, linear, use_structure):
-        self.a, self.b, self.linear = a, b, linear
-        self.use_structure = use_structure
-        if use_structure:
+    def __init__(self, pairs, linear):
+        self.linear = linear
+        self.terms = []
+        for a, b in pairs:
             mean = _mean_quadratic(a, b)
-            self.scale = 1.0 / mean if mean > 0 else 0.0
-        else:
-            self.scale = 0.0
+            if mean > 0:
+                self.terms.append((a, b, 1.0 / mean))
+
+    @property
+    def scale(self):
+        """Scale of the first structure term (0 without one): the GW start's."""
+        return self.terms[0][2] if self.terms else 0.0
 
     def __call__(self, perm):
         value = self.linear[np.arange(len(perm)), perm].sum()
-        if self.scale:
-            value += self.scale * ((self.a - self.b[np.ix_(perm, perm)]) ** 2).sum()
+        for a, b, scale in self.terms:
+            value += scale * ((a - b[np.ix_(perm, perm)]) ** 2).sum()
         return float(value)
 
     def two_opt(self, perm):
@@ -218,14 +280,17 @@ def _gw_start(a, b, L, p, q, G0, scale):
     return cols.astype(np.int64)
 
 
-def _match_one(a, b, L, p, q, method, n_restarts, rng):
+def _match_one(pairs, L, p, q, method, n_restarts, rng):
+    """Matching of one modality: ``pairs`` holds one ``(a, b)`` of structure matrices
+    (modality, reference) per structure; the GW starts use the first."""
     k = len(L)
     if k == 1:
         return np.zeros(1, dtype=np.int64)
     if method == "linear":
         _, cols = linear_sum_assignment(L)
         return cols.astype(np.int64)
-    obj = _Objective(a, b, L, use_structure=True)
+    obj = _Objective(pairs, L)
+    a, b = pairs[0]
     pu = np.full(k, 1.0 / k) if p is None else p
     qu = np.full(k, 1.0 / k) if q is None else q
     starts = []
@@ -253,8 +318,9 @@ def _match_one(a, b, L, p, q, method, n_restarts, rng):
 
 # ------------------------------------------------------------------ public API
 def match_clusters(centers, *, sizes=None, cooccurrence=None, cross_cost=None, reference=0,
-                   method="gw", structure="cosine", n_restarts=10, size_weight=1.0,
-                   cooccurrence_weight=1.0, cross_cost_weight=1.0, random_state=None):
+                   method="gw", structure="cosine", within_covariances=None, n_restarts=10,
+                   size_weight=1.0, cooccurrence_weight=1.0, cross_cost_weight=1.0,
+                   random_state=None):
     """Match the clusters of every modality to those of a reference modality.
 
     Each modality is clustered on its own; this finds, for every modality,
@@ -290,12 +356,23 @@ def match_clusters(centers, *, sizes=None, cooccurrence=None, cross_cost=None, r
         ``"linear"``: the linear terms alone, solved exactly by the
         Hungarian method (needs ``cooccurrence``, ``cross_cost`` or sizes
         with ``size_weight > 0`` for every non-reference modality).
-    structure : {"cosine", "euclidean"}, default="cosine"
+    structure : {"cosine", "euclidean", "whitened-cosine"} or tuple of them, default="cosine"
         Intra-modality distance between cluster centres compared across
         modalities: cosine distance around the clusters' centre of mass
-        (size-weighted when ``sizes`` are given), or Euclidean distance;
-        either is scaled to mean 1.  Cosine was chosen by measurement
-        (``benchmarks/check_cluster_matching.md``).
+        (size-weighted when ``sizes`` are given), Euclidean distance, or the
+        cosine distance after whitening each modality by its
+        ``within_covariances`` entry (the pooled within-cluster covariance:
+        then the distances do not change under an invertible linear map of
+        that modality's features); each is scaled to mean 1.  A tuple adds
+        one normalised structure term per name (the Gromov-Wasserstein starts
+        use the first).  Cosine was chosen by measurement
+        (``benchmarks/check_cluster_matching.md``); DM2C's unpaired
+        assignment uses ``("whitened-cosine", "cosine")``
+        (``benchmarks/DM2C_INVESTIGATION.md``, finding 19).
+    within_covariances : list of array-like of shape (n_features_m, n_features_m) or None, \
+default=None
+        Pooled within-cluster covariance of every modality, in the space of
+        its ``centers``; required by ``"whitened-cosine"``, ignored otherwise.
     n_restarts : int, default=10
         Random Gromov-Wasserstein starts per modality (each also adds a
         random-permutation start); more starts find lower objectives.
@@ -321,9 +398,11 @@ def match_clusters(centers, *, sizes=None, cooccurrence=None, cross_cost=None, r
     ------
     ValueError
         On a malformed ``centers`` / ``sizes`` / ``cooccurrence`` /
-        ``cross_cost`` entry (named with its modality), an invalid
-        ``reference``, ``method``, ``structure``, ``n_restarts`` or weight, or
-        ``method="linear"`` without a linear signal.
+        ``cross_cost`` / ``within_covariances`` entry (named with its
+        modality), an invalid ``reference``, ``method``, ``structure``,
+        ``n_restarts`` or weight, ``"whitened-cosine"`` without
+        ``within_covariances``, or ``method="linear"`` without a linear
+        signal.
 
     See Also
     --------
@@ -346,8 +425,8 @@ def match_clusters(centers, *, sizes=None, cooccurrence=None, cross_cost=None, r
     if (isinstance(reference, bool) or not isinstance(reference, numbers.Integral)
             or not 0 <= reference < n_mod):
         raise ValueError(f"reference must be an int in [0, {n_mod - 1}]; got {reference!r}.")
-    if structure not in _STRUCTURES:
-        raise ValueError(f"structure must be one of {_STRUCTURES}; got {structure!r}.")
+    structure = _check_structure(structure)
+    covariances = _check_within_covariances(within_covariances, structure, centers)
     if method not in _METHODS:
         raise ValueError(f"method must be one of {_METHODS}; got {method!r}.")
     if (isinstance(n_restarts, bool) or not isinstance(n_restarts, numbers.Integral)
@@ -366,7 +445,8 @@ def match_clusters(centers, *, sizes=None, cooccurrence=None, cross_cost=None, r
             raise ValueError(f"sizes[{m}] must have a positive sum.")
         shares.append(None if s is None else s / s.sum())
     rng = check_random_state(random_state)
-    structures = ([_structure(c, w, structure) for c, w in zip(centers, shares)]
+    structures = ([[_structure(c, w, kind, cov) for kind in structure]
+                   for c, w, cov in zip(centers, shares, covariances)]
                   if method == "gw" else None)
     perms = []
     for m in range(n_mod):
@@ -385,10 +465,33 @@ def match_clusters(centers, *, sizes=None, cooccurrence=None, cross_cost=None, r
             # marginals for the relaxation; a tiny floor keeps empty clusters matchable
             p = (shares[m] + 1e-3 / k) / (1 + 1e-3)
             q = (shares[reference] + 1e-3 / k) / (1 + 1e-3)
-        a = structures[m] if structures else None
-        b = structures[reference] if structures else None
-        perms.append(_match_one(a, b, L, p, q, method, int(n_restarts), rng))
+        pairs = list(zip(structures[m], structures[reference])) if structures else None
+        perms.append(_match_one(pairs, L, p, q, method, int(n_restarts), rng))
     return perms
+
+
+def within_cluster_covariance(X, labels, centers):
+    """Pooled within-cluster covariance of ``X``, shrunk by OAS.
+
+    The covariance of every row's offset from its cluster's centre, with the
+    Oracle Approximating Shrinkage of scikit-learn (well conditioned even
+    when the rows are few for the width): the ``within_covariances`` entry
+    of :func:`match_clusters` for one modality.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    labels : ndarray of shape (n_samples,)
+        Cluster of every row (indices into ``centers``).
+    centers : ndarray of shape (n_clusters, n_features)
+
+    Returns
+    -------
+    covariance : ndarray of shape (n_features, n_features)
+    """
+    from sklearn.covariance import oas
+
+    return oas(np.asarray(X, dtype=np.float64) - centers[labels], assume_centered=True)[0]
 
 
 def cluster_and_match(views, n_clusters, *, paired_views=None, reference=0, n_init=10,
@@ -417,7 +520,9 @@ def cluster_and_match(views, n_clusters, *, paired_views=None, reference=0, n_in
         Seeds k-means and the matching.
     **match_params : dict
         Further parameters of :func:`match_clusters` (``method``,
-        ``n_restarts``, weights, ``cross_cost``).
+        ``structure``, ``n_restarts``, weights, ``cross_cost``).  With a
+        ``"whitened-cosine"`` structure the within-cluster covariances are
+        computed from the k-means fits (:func:`within_cluster_covariance`).
 
     Returns
     -------
@@ -479,6 +584,11 @@ def cluster_and_match(views, n_clusters, *, paired_views=None, reference=0, n_in
             cooc.append(c)
     sizes = ([np.bincount(km.labels_, minlength=n_clusters) for km in models]
              if use_sizes else None)
+    if ("whitened-cosine" in _check_structure(match_params.get("structure", "cosine"))
+            and match_params.get("within_covariances") is None):
+        match_params["within_covariances"] = [
+            within_cluster_covariance(a, km.labels_, km.cluster_centers_)
+            for a, km in zip(arrays, models)]
     perm = match_clusters([km.cluster_centers_ for km in models], sizes=sizes,
                           cooccurrence=cooc, reference=reference, random_state=rng,
                           **match_params)

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from skdm2c._cluster_matching import cluster_and_match, match_clusters
+from skdm2c._cluster_matching import (
+    _Objective, _structure, cluster_and_match, match_clusters, within_cluster_covariance)
 
 
 def _prototypes(k=8, d=6, seed=0):
@@ -35,6 +36,80 @@ def test_recovers_known_permutation_of_rotated_prototypes(structure):
     np.testing.assert_array_equal(perm[0], np.arange(len(a)))
     np.testing.assert_array_equal(perm[1], true)
     np.testing.assert_array_equal(perm[2], np.roll(true, 2))
+
+
+def _linear_map(d, seed=7):
+    """An invertible, strongly anisotropic, non-orthogonal map of R^d."""
+    rng = np.random.RandomState(seed)
+    q1, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    q2, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    return q1 @ np.diag(np.geomspace(1.0, 40.0, d)) @ q2
+
+
+def test_whitened_cosine_is_invariant_to_a_linear_map_of_a_modality():
+    # modality b is modality a under an invertible linear map (its within-cluster
+    # covariance mapped with it), clusters relabelled: whitening undoes the map
+    a = _prototypes(k=8, d=6, seed=11)
+    A = _linear_map(6)
+    true = np.random.RandomState(12).permutation(8)
+    b = (a @ A.T)[true]
+    cov = [np.eye(6), A @ A.T]
+    perm = match_clusters([a, b], structure="whitened-cosine", within_covariances=cov,
+                          random_state=0)
+    np.testing.assert_array_equal(perm[1], true)
+    # the plain geometry is distorted by the map and misses (else the test is vacuous)
+    plain = match_clusters([a, b], structure="cosine", random_state=0)
+    assert (plain[1] != true).sum() >= 2
+    # the whitened distance matrices agree exactly
+    np.testing.assert_allclose(_structure(b, None, "whitened-cosine", cov[1]),
+                               _structure(a, None, "whitened-cosine", cov[0])[np.ix_(true, true)],
+                               atol=1e-8)
+
+
+def test_several_structures_add_their_normalised_terms():
+    rng = np.random.RandomState(0)
+    # structure matrices: centre distances (symmetric, zero diagonal)
+    a1, b1, a2, b2 = (_structure(rng.normal(size=(6, 3)), None, "euclidean") for _ in range(4))
+    L = rng.uniform(size=(6, 6))
+    both = _Objective([(a1, b1), (a2, b2)], L)
+    one, two = _Objective([(a1, b1)], L), _Objective([(a2, b2)], np.zeros((6, 6)))
+    for seed in range(5):
+        p = np.random.RandomState(seed).permutation(6)
+        assert both(p) == pytest.approx(one(p) + two(p))
+    # each term is 1 for a random matching on average
+    perms = [np.random.RandomState(s).permutation(6) for s in range(4000)]
+    assert np.mean([two(p) for p in perms]) == pytest.approx(1.0, abs=0.05)
+
+
+def test_structure_tuple_matches_with_both_geometries():
+    a = _prototypes(k=7, d=5, seed=21)
+    A = _linear_map(5, seed=3)
+    true = np.random.RandomState(22).permutation(7)
+    b = (a @ A.T)[true]
+    perm = match_clusters([a, b], structure=("whitened-cosine", "cosine"),
+                          within_covariances=[np.eye(5), A @ A.T], random_state=0)
+    assert sorted(perm[1]) == list(range(7))
+
+
+def test_within_cluster_covariance_of_isotropic_blobs():
+    rng = np.random.RandomState(0)
+    centers = rng.normal(scale=10, size=(4, 3))
+    labels = np.repeat(np.arange(4), 500)
+    X = centers[labels] + 2.0 * rng.normal(size=(2000, 3))
+    cov = within_cluster_covariance(X, labels, centers)
+    np.testing.assert_allclose(cov, 4.0 * np.eye(3), atol=0.4)
+
+
+def test_cluster_and_match_whitens_from_its_own_kmeans():
+    # blobs of modality b are those of a under a strong linear map; relabelled by k-means
+    rng = np.random.RandomState(1)
+    means = rng.normal(scale=8, size=(5, 4)) * [1, 2, 3, 4]
+    y = np.repeat(np.arange(5), 60)
+    xa = means[y] + rng.normal(size=(300, 4))
+    xb = (means[y] + rng.normal(size=(300, 4))) @ _linear_map(4, seed=2).T
+    labels, _ = cluster_and_match([xa, xb], 5, structure="whitened-cosine", use_sizes=False,
+                                  random_state=0)
+    np.testing.assert_array_equal(labels[0], labels[1])
 
 
 def test_reference_other_than_zero_gives_inverse_matching():
@@ -174,6 +249,20 @@ def test_cluster_and_match_uses_paired_views():
     (dict(reference=True), "reference"),
     (dict(method="qap"), "method"),
     (dict(structure="knn"), "structure"),
+    (dict(structure=()), "structure"),
+    (dict(structure=("cosine", "cosine")), "structure"),
+    (dict(structure=["cosine", 3]), "structure"),
+    (dict(structure="whitened-cosine"), "needs within_covariances"),
+    (dict(structure="whitened-cosine", within_covariances=np.eye(3)),
+     "within_covariances must be a list"),
+    (dict(structure="whitened-cosine", within_covariances=[np.eye(3)]),
+     "one entry per modality"),
+    (dict(structure="whitened-cosine", within_covariances=[np.eye(3), np.eye(3)]),
+     r"within_covariances\[1\] must have shape \(2, 2\)"),
+    (dict(structure="whitened-cosine", within_covariances=[np.eye(3), np.full((2, 2), np.nan)]),
+     r"within_covariances\[1\] contains NaN"),
+    (dict(structure="whitened-cosine", within_covariances=[np.eye(3), np.zeros((2, 2))]),
+     r"within_covariances\[1\] must have a positive trace"),
     (dict(n_restarts=0), "n_restarts"),
     (dict(size_weight=-1.0), "size_weight"),
     (dict(cooccurrence_weight=np.nan), "cooccurrence_weight"),

@@ -14,8 +14,8 @@ modality's centres, so that the translation only has to bring each cluster
 near its counterpart, not to interleave the modalities row by row.
 ``"structure"`` (the unpaired default of this package) clusters every
 modality on its own features and pairs the clusters across modalities by
-the structure of their centres, their sizes and the distances of their
-unified centres (:func:`structure_matched_kmeans`).  ``"paired"`` (the
+the structure of their centres and their sizes
+(:func:`structure_matched_kmeans`).  ``"paired"`` (the
 default when rows observe several modalities) clusters the rows with one
 centre per modality and cluster, tied together by the multi-block rows
 (:func:`paired_kmeans`).
@@ -28,10 +28,14 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.covariance import OAS
 from sklearn.exceptions import ConvergenceWarning
 
-from .._cluster_matching import match_clusters
+from .._cluster_matching import match_clusters, within_cluster_covariance
 from .._core._base import _count_distinct, kmeans_on_embedding, nearest_center
 from .._rows import unit_rows
 from ._joint_mixture import JointMixture, fit_joint_mixture
+
+#: Geometries of the cluster centres compared by the unpaired matching
+#: (``"structure"``): plain cosine and cosine after within-cluster whitening.
+UNPAIRED_STRUCTURE = ("whitened-cosine", "cosine")
 
 
 def joint_kmeans(Z, n_clusters, *, n_init, random_state, n_modalities):
@@ -292,22 +296,27 @@ def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, rando
     rows observing it), so each keeps its own cluster quality.  The clusters
     of every modality are then paired with those of the unified modality
     ``pivot`` by :func:`skdm2c._cluster_matching.match_clusters`: the matching
-    that best preserves the structure of the cluster centres (distances
-    between centres, compared as graphs), the cluster sizes, the squared
-    distances between the clusters' mean unified codes ``U`` (the alignment
-    DM2C learned) and, for rows observing several modalities, how often
-    their blocks fall in each pair of clusters.  A row's cluster is the one
-    with the lowest sum over its observed blocks of the squared distance to
-    that modality's centre, each modality weighted by the inverse of its
-    mean squared distance to its own k-means centres; for a single-block row
-    that is its own modality's k-means cluster.
+    that best preserves the structure of the cluster centres, compared as
+    graphs in two geometries (cosine distances between the centres, and the
+    same after whitening the modality by its pooled within-cluster
+    covariance, which no invertible linear map of its features changes), the
+    cluster sizes and, for rows observing several modalities, how often
+    their blocks fall in each pair of clusters.  The distances between the
+    clusters' mean unified codes (DM2C's learned translation) are not used:
+    measured on eight sets they pair the clusters no better than chance and
+    lowered ACC on seven (finding 19 of ``benchmarks/DM2C_INVESTIGATION.md``).
+    A row's cluster is the one with the lowest sum over its observed blocks
+    of the squared distance to that modality's centre, each modality
+    weighted by the inverse of its mean squared distance to its own k-means
+    centres; for a single-block row that is its own modality's k-means
+    cluster.
 
     Parameters
     ----------
     R : list of ndarray of shape (n_samples, n_features_m)
         Features of every modality's blocks (NaN on the rows not observing it).
     U : list of ndarray of shape (n_samples, latent_dim)
-        Unified codes of the same blocks.
+        Unified codes of the same blocks (the mean code of each cluster).
     observed, n_clusters, pivot, n_init, random_state
         As in :func:`assign_clusters`.
 
@@ -331,15 +340,16 @@ def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, rando
             f"modality {m} has {distinct} distinct rows for n_clusters={n_clusters}; use "
             "cluster_assignment='joint' or fewer clusters.")
     models = _cluster_each_modality(R, observed, n_clusters, n_init=n_init, rng=rng)
-    unified = [_mean_codes_per_cluster(U[m][observed[:, m]], km.labels_, n_clusters)
-               for m, km in enumerate(models)]
-    perm = _match_modality_clusters(models, unified, observed, n_clusters, pivot, rng)
+    perm = _match_modality_clusters(models, R, observed, n_clusters, pivot, rng)
     centers = [_relabel_rows(km.cluster_centers_, perm[m]) for m, km in enumerate(models)]
     # a modality's weight: the inverse of its mean squared distance to its own centres
     weights = [observed[:, m].sum() / max(km.inertia_, 1e-12) for m, km in enumerate(models)]
     labels = _structure_labels(models, perm, R, observed, centers, weights)
     fused = fused_codes(U, observed)
-    mean_codes = np.array([fused[labels == j].mean(0) if np.any(labels == j) else unified[pivot][j]
+    pivot_codes = U[pivot][observed[:, pivot]]
+    pivot_labels = perm[pivot][models[pivot].labels_]
+    mean_codes = np.array([fused[labels == j].mean(0) if np.any(labels == j)
+                           else pivot_codes[pivot_labels == j].mean(0)
                            for j in range(n_clusters)])
     return labels, mean_codes, centers, weights
 
@@ -352,20 +362,17 @@ def _cluster_each_modality(R, observed, n_clusters, *, n_init, rng):
             for m, Rm in enumerate(R)]
 
 
-def _mean_codes_per_cluster(codes, labels, n_clusters):
-    """Mean of ``codes`` over the rows of each cluster (row ``j``: cluster ``j``)."""
-    return np.array([codes[labels == j].mean(0) for j in range(n_clusters)])
-
-
-def _match_modality_clusters(models, unified, observed, n_clusters, pivot, rng):
+def _match_modality_clusters(models, R, observed, n_clusters, pivot, rng):
     """``perm[m][k]``: the pivot's cluster matched to cluster ``k`` of modality ``m``, from
-    the centres' structure, the sizes, the unified centres' distances and co-occurrence."""
+    the centres' structure (plain and whitened cosine), the sizes and co-occurrence."""
     n_mod = len(models)
     sizes = [np.bincount(km.labels_, minlength=n_clusters) for km in models]
-    cross = [((unified[m][:, None] - unified[pivot][None]) ** 2).sum(-1) for m in range(n_mod)]
+    within = [within_cluster_covariance(R[m][observed[:, m]], km.labels_, km.cluster_centers_)
+              for m, km in enumerate(models)]
     cooc = [_cooccurrence(models, observed, m, pivot, n_clusters) for m in range(n_mod)]
     return match_clusters([km.cluster_centers_ for km in models], sizes=sizes,
-                          cooccurrence=cooc, cross_cost=cross, reference=pivot,
+                          cooccurrence=cooc, reference=pivot,
+                          structure=UNPAIRED_STRUCTURE, within_covariances=within,
                           random_state=rng.randint(np.iinfo(np.int32).max))
 
 
