@@ -187,10 +187,12 @@ cluster_assignment : {"auto", "structure", "paired", "joint", "matched"}, defaul
     the unified modality's by the matching that best agrees with the
     structure of the cluster centres (distances between centres compared as
     graphs: Gromov-Wasserstein with 2-opt refinement, after CPMN, Wang et
-    al., NeurIPS 2025), the cluster sizes, the distances between the
-    clusters' mean unified codes (the alignment DM2C learned) and, when
-    rows observe several modalities, how often their blocks fall in each
-    pair of clusters.  A multi-block row gets the cluster with the lowest
+    al., NeurIPS 2025; in two geometries, plain cosine and cosine after
+    whitening the modality by its pooled within-cluster covariance), the
+    cluster sizes and, when rows observe several modalities, how often
+    their blocks fall in each pair of clusters.  The network's translation
+    is not used by this step: on real unpaired data it pairs clusters no
+    better than chance (``benchmarks/DM2C_INVESTIGATION.md``, finding 19).  A multi-block row gets the cluster with the lowest
     sum of its blocks' squared distances to their modality's centres, each
     modality weighted by the inverse of its mean within-cluster distance.
     ``"paired"``: k-means on the mean of each row's unit-length block
