@@ -29,17 +29,18 @@ For one modality ``m`` and a candidate matching ``perm`` (cluster ``k`` of
 
 where ``S(perm) = sum_kl (D_m[k, l] - D_ref[perm[k], perm[l]])**2`` on the
 distance matrices scaled to mean 1 (with several structures, one such
-normalised term per structure, added), ``Z`` the summed absolute differences of
-the cluster shares, ``X = sum_k cross_cost[k, perm[k]]`` and every ``E[.]``
+normalised term per structure, added), ``Z`` the summed absolute differences
+of the cluster shares, ``X = sum_k cross_cost[k, perm[k]]`` and every ``E[.]``
 the exact mean of that term over uniformly random matchings: each normalised
 term is 1 for a blind pairing and 0 for a perfect one.  The co-occurrence
 term counts the known pairs a matching breaks, so its weight is per pair and
 it dominates the structure once there are many pairs.
 
 The search starts from ``n_restarts`` (fused) Gromov-Wasserstein couplings
-(POT; on the first structure), each from a random initial coupling, rounds each to a one-to-one
-matching (Hungarian method) and improves it by swapping pairs of
-assignments (2-opt) on the exact objective; the lowest objective wins.
+(POT; on the first structure), each from a random initial coupling, rounds
+each to a one-to-one matching (Hungarian method) and improves it by swapping
+pairs of assignments (2-opt) on the exact objective; the lowest objective
+wins.
 """
 
 import numbers

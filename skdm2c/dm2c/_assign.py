@@ -303,8 +303,9 @@ def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, rando
     cluster sizes and, for rows observing several modalities, how often
     their blocks fall in each pair of clusters.  The distances between the
     clusters' mean unified codes (DM2C's learned translation) are not used:
-    measured on eight sets they pair the clusters no better than chance and
-    lowered ACC on seven (finding 19 of ``benchmarks/DM2C_INVESTIGATION.md``).
+    on stored cub10 fits they rank the correct matching no better than
+    chance, and dropping them raised ACC on seven of eight sets (finding 19
+    of ``benchmarks/DM2C_INVESTIGATION.md``).
     A row's cluster is the one with the lowest sum over its observed blocks
     of the squared distance to that modality's centre, each modality
     weighted by the inverse of its mean squared distance to its own k-means

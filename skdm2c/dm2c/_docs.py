@@ -192,9 +192,10 @@ cluster_assignment : {"auto", "structure", "paired", "joint", "matched"}, defaul
     cluster sizes and, when rows observe several modalities, how often
     their blocks fall in each pair of clusters.  The network's translation
     is not used by this step: on real unpaired data it pairs clusters no
-    better than chance (``benchmarks/DM2C_INVESTIGATION.md``, finding 19).  A multi-block row gets the cluster with the lowest
-    sum of its blocks' squared distances to their modality's centres, each
-    modality weighted by the inverse of its mean within-cluster distance.
+    better than chance (``benchmarks/DM2C_INVESTIGATION.md``, finding 19).
+    A multi-block row gets the cluster with the lowest sum of its blocks'
+    squared distances to their modality's centres, each modality weighted
+    by the inverse of its mean within-cluster distance.
     ``"paired"``: k-means on the mean of each row's unit-length block
     codes, refined by a k-means with one centre per modality for every
     cluster (a row's cost: the sum over its observed blocks of the weighted
