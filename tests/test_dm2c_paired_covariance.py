@@ -139,3 +139,23 @@ def test_paired_covariance_is_validated_and_ignored_without_pairs():
     b = DM2CClustering(4, random_state=0, paired_covariance="spherical", **FAST).fit(data.data)
     assert a.cluster_assignment_ == "structure"
     np.testing.assert_array_equal(a.labels_, b.labels_)
+
+
+def test_the_refinement_names_a_cluster_it_leaves_without_rows():
+    # a small draw (found by search) where the per-modality-centre refinement empties a
+    # cluster although the rows are distinct: it must say so, not return fewer clusters
+    # silently
+    from skdm2c._core._validation import DegenerateClusteringWarning
+
+    rng = np.random.RandomState(938)
+    n, k, d = rng.randint(8, 40), rng.randint(2, 8), rng.randint(2, 5)
+    observed = np.zeros((n, 2), dtype=bool)
+    observed[:, 0] = rng.rand(n) < 0.6
+    observed[:, 1] = ~observed[:, 0] | (rng.rand(n) < 0.3)
+    U = [np.where(observed[:, [m]], rng.normal(size=(n, d)) * rng.uniform(0.1, 3, d), np.nan)
+         for m in range(2)]
+    with pytest.warns(DegenerateClusteringWarning,
+                      match=r"k-means of the 'paired' assignment left 1 of n_clusters=7 "
+                            r"clusters without rows \(\[2\]\)"):
+        labels = paired_kmeans(U, observed, k, n_init=1, random_state=938)[0]
+    assert len(np.unique(labels)) == k - 1

@@ -25,6 +25,7 @@ __all__ = [
     "check_input_scale",
     "check_not_modalities",
     "check_distinct_rows",
+    "warn_empty_clusters",
     "fit_standardizer",
     "apply_standardizer",
 ]
@@ -35,6 +36,18 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 class DegenerateClusteringWarning(UserWarning):
     """The data or the learned embedding cannot hold ``n_clusters`` clusters."""
+
+
+def warn_empty_clusters(labels, n_clusters, step):
+    """Warn (``DegenerateClusteringWarning``) when ``labels`` leave clusters without
+    rows, naming them and the ``step`` of the estimator that did."""
+    empty = np.setdiff1d(np.arange(n_clusters), labels)
+    if empty.size:
+        warnings.warn(
+            f"{step} left {empty.size} of n_clusters={n_clusters} clusters without rows "
+            f"({empty.tolist()}); fewer clusters are used.",
+            DegenerateClusteringWarning, stacklevel=3,
+        )
 
 
 class InputScaleWarning(UserWarning):

@@ -30,6 +30,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .._cluster_matching import match_clusters, within_cluster_covariance
 from .._core._base import _count_distinct, kmeans_on_embedding, nearest_center
+from .._core._validation import warn_empty_clusters
 from .._rows import unit_rows
 from ._joint_mixture import JointMixture, fit_joint_mixture
 
@@ -223,7 +224,8 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
     means of every block and ``weights`` the fitted :class:`JointMixture`.
     A ``ConvergenceWarning`` says when the labels still changed after
     ``max_iter`` refinements of either k-means stage, or when the mixture's
-    EM has not converged.
+    EM has not converged; a ``DegenerateClusteringWarning`` names the
+    clusters the refinement (or the mixture) left without rows.
     """
     V = _unit_codes(U)
     E = _unit_codes(list(extra))
@@ -256,6 +258,8 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
             )
             centers = _block_centers(blocks, seen, labels, fallback)
             weights = metric(blocks, seen, labels, centers)
+    warn_empty_clusters(labels, n_clusters, "DM2CClustering: the per-modality-centre "
+                        "k-means of the 'paired' assignment")
     if covariance == "cross-block":
         n_mod = observed.shape[1]
         own = (range(n_mod, n_mod + len(E)) if extra_modalities is None

@@ -25,6 +25,8 @@ from scipy.linalg import cho_factor, cho_solve, solve_triangular
 from scipy.special import logsumexp
 from sklearn.exceptions import ConvergenceWarning
 
+from .._core._validation import warn_empty_clusters
+
 __all__ = ["JointMixture", "fit_joint_mixture"]
 
 
@@ -241,12 +243,6 @@ def fit_joint_mixture(blocks, seen, labels, n_clusters, *, columns=None, max_ite
         )
         log_joint, _ = mixture._e_step(X, patterns)
     labels = log_joint.argmax(1).astype(np.int64)
-    empty = np.setdiff1d(np.arange(n_clusters), labels)
-    if empty.size:
-        warnings.warn(
-            f"DM2CClustering: the joint Gaussian mixture of the 'paired' assignment left "
-            f"{empty.size} of n_clusters={n_clusters} clusters without rows "
-            f"({empty.tolist()}); fewer clusters are used.",
-            UserWarning,
-        )
+    warn_empty_clusters(labels, n_clusters, "DM2CClustering: the joint Gaussian mixture of "
+                        "the 'paired' assignment")
     return labels, mixture
