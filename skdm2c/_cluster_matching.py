@@ -64,16 +64,22 @@ def _check_weight(value, name):
     return float(value)
 
 
+def _check_list_length(values, name, n_modalities, *, or_none=False):
+    """``values`` must be a list (not an array) with one entry per modality."""
+    if isinstance(values, np.ndarray) or not hasattr(values, "__len__"):
+        raise ValueError(f"{name} must be a list with one entry per modality "
+                         f"({n_modalities}){' or None' if or_none else ''}; "
+                         f"got {type(values).__name__}.")
+    if len(values) != n_modalities:
+        raise ValueError(f"{name} must have one entry per modality ({n_modalities}); "
+                         f"got {len(values)}.")
+
+
 def _check_per_modality(values, name, n_modalities, shape, *, nonneg):
     """``None`` or a list with one array (or ``None``) per modality."""
     if values is None:
         return [None] * n_modalities
-    if isinstance(values, np.ndarray) or not hasattr(values, "__len__"):
-        raise ValueError(f"{name} must be a list with one entry per modality "
-                         f"({n_modalities}) or None; got {type(values).__name__}.")
-    if len(values) != n_modalities:
-        raise ValueError(f"{name} must have one entry per modality ({n_modalities}); "
-                         f"got {len(values)}.")
+    _check_list_length(values, name, n_modalities, or_none=True)
     out = []
     for m, v in enumerate(values):
         if v is None:
@@ -126,12 +132,7 @@ def _check_within_covariances(values, structure, centers):
     if values is None:
         raise ValueError("structure='whitened-cosine' needs within_covariances: one pooled "
                          "within-cluster covariance per modality.")
-    if isinstance(values, np.ndarray) or not hasattr(values, "__len__"):
-        raise ValueError(f"within_covariances must be a list with one entry per modality "
-                         f"({n_mod}); got {type(values).__name__}.")
-    if len(values) != n_mod:
-        raise ValueError(f"within_covariances must have one entry per modality ({n_mod}); "
-                         f"got {len(values)}.")
+    _check_list_length(values, "within_covariances", n_mod)
     out = []
     for m, (v, c) in enumerate(zip(values, centers)):
         d = c.shape[1]
