@@ -317,3 +317,80 @@ def test_stack_width_is_bounded_by_the_preprocessed_widths():
     dims = prepared_dims(bunch, train, ("counts-test", 0, None))
     assert max(dims) < 300
     assert _width(bunch, train, ("counts-test", 0, None)) <= min(dims)
+
+
+def test_cli_from_results_rebuilds_the_report_of_several_files(tmp_path, capsys):
+    _needs_protocols()
+    common = ["--quick", "--seeds", "2", "--n-jobs", "1", "--threads", "1", "--map", "none",
+              "--cache-dir", str(tmp_path / "cache")]
+    assert main(["--datasets", "synthetic:incomplete=0", "synthetic:incomplete=0.5",
+                 "--methods", "kmeans", "--out", str(tmp_path / "a")] + common) == 0
+    assert main(["--datasets", "synthetic:incomplete=0.5", "--methods", "kmeans", "linear",
+                 "--out", str(tmp_path / "b")] + common) == 0
+    capsys.readouterr()
+    a, b = tmp_path / "a" / "results.csv", tmp_path / "b" / "results.csv"
+    out = tmp_path / "both"
+    # the kmeans runs at 0.5 are in both files, with the same cache key: kept once
+    assert main(["--from-results", str(a), str(b), "--map", "none", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "run(s) cached" not in captured.err  # nothing is fitted or read from the cache
+    runs = pd.read_csv(out / "results.csv")
+    assert len(runs) == 6
+    expected = pd.concat([pd.read_csv(a), pd.read_csv(b)]).drop_duplicates(
+        ["dataset", "method", "seed"])
+    merged = runs.merge(expected, on=["dataset", "method", "seed"], suffixes=("", "_in"))
+    assert np.array_equal(merged["train_acc"], merged["train_acc_in"])
+    md = (out / "results.md").read_text()
+    assert "--from-results" in md and "**--quick" in md  # the runs were quick runs
+    assert "Linear CCA reference" in md and (out / "sweep.png").exists()
+    # selection by method and seeds
+    assert main(["--from-results", str(a), str(b), "--methods", "linear", "--seeds", "1",
+                 "--map", "none", "--out", str(tmp_path / "lin")]) == 0
+    runs = pd.read_csv(tmp_path / "lin" / "results.csv")
+    assert set(runs["method"]) == {"linear"} and set(runs["seed"]) == {0}
+
+
+def _results_csv_rows(**columns):
+    """A results.csv frame with the given columns; the other benchmark columns NaN (the
+    test columns: no held-out rows)."""
+    from skdm2c.benchmark._report import CSV_COLUMNS
+
+    n = len(next(iter(columns.values())))
+    frame = pd.DataFrame({c: [np.nan] * n for c in CSV_COLUMNS})
+    frame["n_test"], frame["n_train"], frame["n_clusters"], frame["stack_width"] = 0, 300, 3, 10
+    for c in ("train_acc", "train_nmi", "train_ari", "train_f_score", "train_purity"):
+        frame[c] = 0.5
+    return frame.assign(**columns)
+
+
+def test_cli_from_results_errors_name_the_file_or_run(tmp_path):
+    good = _results_csv_rows(dataset=["synthetic:incomplete=0.5"], method=["kmeans"],
+                             seed=[0], key=["k1"])
+    good.to_csv(tmp_path / "one.csv", index=False)
+    good.assign(key="k2").to_csv(tmp_path / "two.csv", index=False)
+    good.drop(columns="key").to_csv(tmp_path / "nokey.csv", index=False)
+    with pytest.raises(SystemExit, match=r"synthetic:incomplete=0.5 / kmeans / seed 0 .*"
+                                         r"different cache keys"):
+        main(["--from-results", str(tmp_path / "one.csv"), str(tmp_path / "two.csv")])
+    with pytest.raises(SystemExit, match=r"nokey.csv.*no column\(s\) \['key'\]"):
+        main(["--from-results", str(tmp_path / "nokey.csv")])
+    with pytest.raises(SystemExit, match="cannot read .*missing.csv"):
+        main(["--from-results", str(tmp_path / "missing.csv")])
+    with pytest.raises(SystemExit, match="no run of the files is selected"):
+        main(["--from-results", str(tmp_path / "one.csv"), "--methods", "linear"])
+    with pytest.raises(SystemExit, match="--quick and --no-cache do not apply"):
+        main(["--from-results", str(tmp_path / "one.csv"), "--quick"])
+
+
+def test_cli_from_results_checks_duplicates_after_the_selection(tmp_path):
+    base = _results_csv_rows(dataset=["synthetic:incomplete=0.5"] * 2,
+                             method=["kmeans", "linear"], seed=[0, 0], key=["k1", "l1"])
+    base.to_csv(tmp_path / "one.csv", index=False)
+    base.assign(key=["k1", "l2"]).to_csv(tmp_path / "two.csv", index=False)
+    files = [str(tmp_path / "one.csv"), str(tmp_path / "two.csv")]
+    with pytest.raises(SystemExit, match="linear / seed 0"):
+        main(["--from-results", *files])
+    # the conflicting linear run is not selected: the identical kmeans run is kept once
+    assert main(["--from-results", *files, "--methods", "kmeans", "--map", "none",
+                 "--out", str(tmp_path / "out")]) == 0
+    assert len(pd.read_csv(tmp_path / "out" / "results.csv")) == 1

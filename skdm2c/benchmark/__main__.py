@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 
 from ._methods import DEFAULT_METHODS, METHODS, method_available
+from ._report import CSV_COLUMNS
 from ._runner import default_cache_dir, latent_path, run_benchmark
 from ._specs import SWEEP_ALIGNED, SWEEP_INCOMPLETE, SYNTHETIC, UNPAIRED, parse_spec, sweep_specs
 
@@ -37,6 +38,10 @@ DEFAULT_SPECTRUM = (f"{SYNTHETIC}:incomplete=0", f"{SYNTHETIC}:incomplete=0.1",
 #: to a few minutes on 2 cores (IDEC alone fits for 70-90 s per run on these
 #: 300 rows there); add them with --methods.
 DEFAULT_SPECTRUM_METHODS = ("dm2c", "linear", "kmeans")
+#: Columns of a results.csv that --from-results needs: all but those that older versions
+#: did not write and that the specification gives.
+RESULTS_REQUIRED = tuple(c for c in CSV_COLUMNS
+                         if c not in ("protocol", "paired_fraction", "n_paired_rows"))
 
 
 def build_parser():
@@ -89,6 +94,11 @@ def build_parser():
     p.add_argument("--map", choices=["tsne", "pca", "none"], default="tsne",
                    help="2-D projection of DM2C's latent map figure, drawn for the unpaired "
                         "data sets (default tsne)")
+    p.add_argument("--from-results", nargs="+", default=None, metavar="CSV",
+                   help="fit nothing: rebuild the tables and figures from the results.csv "
+                        "files of earlier runs (e.g. one sweep split over several processes "
+                        "or commands); --datasets, --sweep, --methods and --seeds then select "
+                        "runs from them; a run found in two files must have the same cache key")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     return p
 
@@ -325,10 +335,58 @@ def _methods_from_args(args):
     return methods
 
 
-def main(argv=None):
-    args = build_parser().parse_args(argv)
-    argv = sys.argv[1:] if argv is None else list(argv)
-    command = "python -m skdm2c.benchmark" + "".join(" " + shlex.quote(a) for a in argv)
+def _read_results(paths):
+    """The runs of earlier ``results.csv`` files, concatenated, with the column ``_file``
+    (SystemExit naming a file that cannot be read or lacks a column)."""
+    import pandas as pd
+
+    frames = []
+    for path in paths:
+        try:
+            frame = pd.read_csv(path)
+        except (OSError, ValueError) as exc:
+            raise SystemExit(f"skdm2c.benchmark: --from-results cannot read {path!r}: "
+                             f"{exc}") from None
+        missing = [c for c in RESULTS_REQUIRED if c not in frame.columns]
+        if missing:
+            raise SystemExit(f"skdm2c.benchmark: --from-results file {path!r} is not a "
+                             f"benchmark results.csv: no column(s) {missing}.")
+        frames.append(frame.assign(_file=str(path)))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _select_runs(runs, args):
+    """The runs of ``--from-results`` that ``--datasets`` / ``--sweep``, ``--methods`` and
+    ``--seeds`` select (each only when given), each once, and the data sets' order.
+
+    A run found in several files is kept once if its cache key is the same in all, else
+    SystemExit names it."""
+    datasets = None
+    if args.datasets is not None or args.sweep:
+        datasets = _specs_from_args(args)
+        runs = runs[runs["dataset"].isin(datasets)]
+    if args.methods is not None:
+        runs = runs[runs["method"].isin(args.methods)]
+    if args.seeds is not None:
+        runs = runs[runs["seed"] < args.seeds]
+    if not len(runs):
+        raise SystemExit("skdm2c.benchmark: --from-results: no run of the files is selected "
+                         "by --datasets / --methods / --seeds.")
+    run = ["dataset", "method", "seed"]
+    for _, same in runs[runs.duplicated(run, keep=False)].groupby(run):
+        if same["key"].nunique() > 1:
+            dataset, method, seed = same.iloc[0][run]
+            raise SystemExit(
+                f"skdm2c.benchmark: --from-results: run {dataset} / {method} / seed {seed} is "
+                f"in {sorted(set(same['_file']))} with different cache keys (fitted by "
+                "different code or options); leave one of the files out or select with "
+                "--methods / --datasets.")
+    return runs.drop_duplicates(run).drop(columns="_file"), datasets
+
+
+def _fit_runs(args):
+    """Fit (or read from the cache) the runs of the command line: ``(records, datasets,
+    cache_dir)``."""
     datasets = _specs_from_args(args)
     methods = _methods_from_args(args)
     n_seeds = args.seeds
@@ -346,10 +404,34 @@ def main(argv=None):
         )
     except (FileNotFoundError, ImportError) as exc:
         raise SystemExit(f"skdm2c.benchmark: {exc}") from None
+    return records, datasets, cache_dir
+
+
+def _stored_runs(args):
+    """The runs of ``--from-results`` files that the command line selects: ``(records,
+    datasets, cache_dir)``."""
+    if args.quick or args.no_cache:
+        raise SystemExit("skdm2c.benchmark: --from-results fits nothing; --quick and "
+                         "--no-cache do not apply to it.")
+    if args.seeds is not None and args.seeds < 1:
+        raise SystemExit("--seeds must be >= 1")
+    selected, datasets = _select_runs(_read_results(args.from_results), args)
+    cache_dir = Path(args.cache_dir) if args.cache_dir else default_cache_dir()
+    return selected.to_dict("records"), datasets, cache_dir
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = "python -m skdm2c.benchmark" + "".join(" " + shlex.quote(a) for a in argv)
     from ._report import markdown_report, runs_frame
     from ._sweep import sweep_markdown
 
+    fitted = args.from_results is None
+    records, datasets, cache_dir = _fit_runs(args) if fitted else _stored_runs(args)
     runs = runs_frame(records, datasets=datasets)
+    if not fitted:  # the report says whether the stored runs were --quick runs
+        args.quick = bool(runs["quick"].eq(True).any())
     unpaired = runs[runs["dataset"].map(_is_unpaired)]
     if len(unpaired):
         print(markdown_report(unpaired))

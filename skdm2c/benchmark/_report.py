@@ -69,6 +69,7 @@ def runs_frame(records, datasets=None):
         if col not in df:
             df[col] = np.nan
     df = df[CSV_COLUMNS + [c for c in df.columns if c not in CSV_COLUMNS]]
+    df["error"] = df["error"].astype(object)  # all NaN (float) when read back from a CSV
     if len(df):
         order = {m: i for i, m in enumerate(_method_order(df["method"].unique()))}
         names = sorted(df["dataset"].unique())
