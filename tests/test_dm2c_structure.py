@@ -107,6 +107,19 @@ def test_structure_labels_do_not_depend_on_the_unified_codes():
     assert clustering_accuracy(np.r_[ya, yb], first[0]) > 0.95
 
 
+def test_unpaired_labels_without_training_are_the_trained_labels():
+    """Without pairs the structure step reads no code, so skipping the training
+    (the documented fast path for labels only) gives the same labels_."""
+    xa, xb, ya, yb = _shared_geometry(seed=3)
+    trained = DM2CClustering(4, random_state=0, **FAST).fit(xa, xb)
+    fast = DM2CClustering(4, random_state=0, **{**FAST, "pretrain_epochs": 0, "epochs": 0})
+    fast.fit(xa, xb)
+    assert fast.cluster_assignment_ == trained.cluster_assignment_ == "structure"
+    np.testing.assert_array_equal(fast.labels_, trained.labels_)
+    np.testing.assert_array_equal(fast.predict(xa, xb), trained.predict(xa, xb))
+    assert fast.n_iter_ == 0
+
+
 def _distorted_pair(seed, k=5, d=6):
     """Modality b: modality a's classes under a non-orthogonal linear map
     (condition number 6), other instances, equal class sizes."""

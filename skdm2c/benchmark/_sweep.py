@@ -255,7 +255,7 @@ def plot_sweep(runs, path, references=None, metric="acc"):
     if not len(s):
         raise ValueError("plot_sweep: no run with a protocol (e.g. 'cub10:incomplete=0.3').")
     bases = list(dict.fromkeys(s["base"]))
-    fig, axes = plt.subplots(1, len(bases), figsize=(5.2 * len(bases) + 1.5, 4.4), squeeze=False)
+    fig, axes = plt.subplots(1, len(bases), figsize=(8.2 * len(bases), 4.4), squeeze=False)
     colours = {}
     cmap = plt.get_cmap("tab10")
     anchor_markers = ["o", "s", "^", "v", "P", "X", "*", "h"]
@@ -294,8 +294,10 @@ def plot_sweep(runs, path, references=None, metric="acc"):
         ax.set_ylim(0, 1.05)
         ax.set_xlim(-0.05, max(0.55, float(b["paired_fraction"].max()) + 0.05))
         ax.grid(alpha=0.3)
-        ax.legend(fontsize="x-small", loc="best")
+        # beside the panel: with the baselines and anchors it would hide the lines
+        ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                  borderaxespad=0.0)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(fig)
     return Path(path)

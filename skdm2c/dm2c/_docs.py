@@ -192,7 +192,9 @@ cluster_assignment : {"auto", "structure", "paired", "joint", "matched"}, defaul
     cluster sizes and, when rows observe several modalities, how often
     their blocks fall in each pair of clusters.  The network's translation
     is not used by this step: on real unpaired data it pairs clusters no
-    better than chance (``benchmarks/DM2C_INVESTIGATION.md``, finding 19).
+    better than chance (``benchmarks/DM2C_INVESTIGATION.md``, finding 19);
+    so without pairs ``pretrain_epochs=0, epochs=0`` gives the same labels
+    without training (``transform`` then returns untrained codes).
     A multi-block row gets the cluster with the lowest sum of its blocks'
     squared distances to their modality's centres, each modality weighted
     by the inverse of its mean within-cluster distance.
