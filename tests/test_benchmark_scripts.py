@@ -104,3 +104,37 @@ def test_tied_refinement_follows_a_shared_elongated_covariance():
                                 random_state=0).fit(Z).predict(Z)
     assert agreement(labels) > 0.99
     assert agreement(start) < 0.8 and agreement(spherical) < 0.6   # the shared shape matters
+
+
+def test_aligned_scoring_row_kinds_add_up_to_all_rows(monkeypatch, capsys):
+    from skdm2c.datasets import make_partially_aligned
+
+    script = _load("check_aligned_scoring")
+    rng = np.random.RandomState(0)
+    y = np.repeat(np.arange(3), 40)
+    # overlapping classes, so that the scores are not all 1
+    views = [np.eye(3)[y] @ rng.normal(size=(3, 6)) + rng.normal(size=(120, 6)),
+             np.eye(3)[y] @ rng.normal(size=(3, 4)) + rng.normal(size=(120, 4))]
+
+    def load(name, *, protocol, paired_fraction, random_state, data_home):
+        assert (name, protocol) == ("toy", "aligned")
+        data = make_partially_aligned(views, y, aligned_fraction=paired_fraction,
+                                      random_state=random_state)
+        data.views = views  # as load_dataset returns them
+        return data
+
+    monkeypatch.setattr(script, "load_dataset", load)
+    script.main(["--dataset", "toy", "--seeds", "1", "--supervised"])
+    out = capsys.readouterr().out
+    final = out.split("mean (std) of 1 seeds")[1]
+    acc = {line[7:37].strip(): float(line.split("ACC ")[1].split()[0])
+           for line in final.splitlines() if line.startswith("dm2c")}
+    observed = load("toy", protocol="aligned", paired_fraction=0.5, random_state=0,
+                    data_home=None).observed
+    n = np.array([(observed.all(1)).sum(), (observed[:, 0] & ~observed[:, 1]).sum(),
+                  (~observed[:, 0] & observed[:, 1]).sum()])
+    kinds = np.array([acc["known pairs"], acc["first modality only"],
+                      acc["second modality only"]])
+    assert acc["all rows"] < 0.95 and len(set(kinds)) > 1
+    assert abs(kinds @ n / n.sum() - acc["all rows"]) < 2e-3  # printed to 3 decimals
+    assert "supervised reference, modality0 features alone: 5-fold ACC" in out
