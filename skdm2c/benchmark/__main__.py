@@ -15,6 +15,9 @@ given::
     python -m skdm2c.benchmark --data-home /work/shared/data \
         --datasets cub10 "scene15[view1,view2]" --sweep --seeds 5 --n-jobs 2 \
         --out benchmarks/results_sweep
+
+``--from-results A/results.csv B/results.csv --out C`` fits nothing: it
+writes one report and one sweep figure from the runs of earlier commands.
 """
 
 import argparse
