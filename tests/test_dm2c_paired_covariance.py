@@ -117,6 +117,20 @@ def test_estimator_with_cross_block_predicts_its_labels(own_features):
     assert clustering_accuracy(y, model.labels_) > 0.9
 
 
+@pytest.mark.parametrize("own_features, expected", [("none", "cross-block"), ("all", "tied")])
+def test_auto_takes_the_mixture_only_without_own_feature_blocks(own_features, expected):
+    views, y = _views(seed=2)
+    data = make_incomplete(views, y, paired_fraction=0.3, random_state=0)
+    params = dict(random_state=0, own_features=own_features, **FAST)
+    auto = DM2CClustering(4, **params).fit(data.data)
+    assert auto.get_params()["paired_covariance"] == "auto"
+    assert auto.paired_covariance_ == expected
+    explicit = DM2CClustering(4, paired_covariance=expected, **params).fit(data.data)
+    assert explicit.paired_covariance_ == expected
+    np.testing.assert_array_equal(auto.labels_, explicit.labels_)
+    assert isinstance(auto._assignment_weights, JointMixture) == (expected == "cross-block")
+
+
 def test_a_pickled_cross_block_model_predicts_the_same():
     import pickle
 

@@ -91,7 +91,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         "warm_start": ["boolean"],
         "cluster_assignment": [StrOptions({"auto", "joint", "matched", "structure", "paired"})],
         "own_features": [StrOptions({"auto", "none", "all"})],
-        "paired_covariance": [StrOptions({"tied", "spherical", "cross-block"})],
+        "paired_covariance": [StrOptions({"auto", "tied", "spherical", "cross-block"})],
         "translator": [StrOptions({"mlp", "orthogonal"})],
         "procrustes_steps": [Interval(Integral, 0, None, closed="left")],
     }
@@ -144,7 +144,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         warm_start=False,
         cluster_assignment="auto",
         own_features="auto",
-        paired_covariance="tied",
+        paired_covariance="auto",
         translator="mlp",
         procrustes_steps=0,
         device="cpu",
@@ -334,10 +334,11 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
                 assignment, R = "joint", None
         self.cluster_assignment_ = assignment
         extra, extra_observed = self._fit_own_features(views, Xp, U, observed, seed)
+        self.paired_covariance_ = self._resolve_paired_covariance()
         labels, centers, per_modality, self._assignment_weights = assign_clusters(
             U, observed, self.n_clusters, how=self.cluster_assignment_, pivot=pivot,
             n_init=self.n_init, random_state=seed, R=R, extra=extra,
-            extra_observed=extra_observed, covariance=self.paired_covariance,
+            extra_observed=extra_observed, covariance=self.paired_covariance_,
             extra_modalities=list(self._own_imputers))
         self.cluster_centers_ = centers
         n_mod = len(dims)
@@ -375,6 +376,13 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         if has_pairs:
             return "paired"
         return "structure" if observed.shape[1] > 1 else "joint"
+
+    def _resolve_paired_covariance(self):
+        """``paired_covariance`` with ``"auto"`` resolved (after the own features are chosen):
+        the cross-block mixture without an own-feature block, the tied step with one."""
+        if self.paired_covariance != "auto":
+            return self.paired_covariance
+        return "tied" if self._own_imputers else "cross-block"
 
     def _fit_own_features(self, views, Xp, U, observed, seed):
         """Own-feature blocks of the paired assignment (``own_features``), fitted on
