@@ -41,6 +41,7 @@ from sklearn.metrics import normalized_mutual_info_score as nmi
 from skdm2c import DM2CClustering, PairedCCAClustering
 from skdm2c.datasets import load_dataset
 from skdm2c.metrics import clustering_accuracy as acc
+from skdm2c.metrics._alignment import _clusters_to_classes
 
 
 #: Scopes scored with the all-rows mapping of clusters to classes (the other scopes each
@@ -51,16 +52,9 @@ ROW_KINDS = ("known pairs", "first modality only", "second modality only")
 def _hits(y, labels):
     """Whether every row's cluster maps to its class, under the mapping of clusters to
     classes that is best on all rows."""
-    from scipy.optimize import linear_sum_assignment
-
     _, y_idx = np.unique(y, return_inverse=True)
     _, l_idx = np.unique(labels, return_inverse=True)
-    counts = np.zeros((l_idx.max() + 1, y_idx.max() + 1))
-    np.add.at(counts, (l_idx, y_idx), 1)
-    rows, cols = linear_sum_assignment(-counts)
-    to_class = np.full(len(counts), -1)
-    to_class[rows] = cols
-    return to_class[l_idx] == y_idx
+    return _clusters_to_classes(y_idx, l_idx, l_idx.max() + 1, y_idx.max() + 1) == y_idx
 
 
 def _scopes(observed):

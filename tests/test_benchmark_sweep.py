@@ -394,3 +394,9 @@ def test_cli_from_results_checks_duplicates_after_the_selection(tmp_path):
     assert main(["--from-results", *files, "--methods", "kmeans", "--map", "none",
                  "--out", str(tmp_path / "out")]) == 0
     assert len(pd.read_csv(tmp_path / "out" / "results.csv")) == 1
+
+
+@pytest.mark.parametrize("source", [[], ["--from-results", "unread.csv"]])
+def test_cli_refuses_fewer_than_one_seed(source):
+    with pytest.raises(SystemExit, match="--seeds must be >= 1"):
+        main(["--datasets", "synthetic", "--methods", "kmeans", "--seeds", "0", *source])

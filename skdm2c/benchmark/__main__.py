@@ -396,8 +396,6 @@ def _fit_runs(args):
     if n_seeds is None:
         only_synthetic = all(parse_spec(d).name == SYNTHETIC for d in datasets)
         n_seeds = SYNTHETIC_SEEDS if only_synthetic else REAL_SEEDS
-    if n_seeds < 1:
-        raise SystemExit("--seeds must be >= 1")
     try:
         records, cache_dir = run_benchmark(
             datasets, methods, list(range(n_seeds)), n_jobs=args.n_jobs,
@@ -416,8 +414,6 @@ def _stored_runs(args):
     if args.quick or args.no_cache:
         raise SystemExit("skdm2c.benchmark: --from-results fits nothing; --quick and "
                          "--no-cache do not apply to it.")
-    if args.seeds is not None and args.seeds < 1:
-        raise SystemExit("--seeds must be >= 1")
     selected, datasets = _select_runs(_read_results(args.from_results), args)
     cache_dir = Path(args.cache_dir) if args.cache_dir else default_cache_dir()
     return selected.to_dict("records"), datasets, cache_dir
@@ -430,6 +426,8 @@ def main(argv=None):
     from ._report import markdown_report, runs_frame
     from ._sweep import sweep_markdown
 
+    if args.seeds is not None and args.seeds < 1:  # the defaults are positive
+        raise SystemExit("--seeds must be >= 1")
     fitted = args.from_results is None
     records, datasets, cache_dir = _fit_runs(args) if fitted else _stored_runs(args)
     runs = runs_frame(records, datasets=datasets)

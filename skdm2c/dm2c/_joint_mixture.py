@@ -1,7 +1,7 @@
 """Gaussian mixture over all of a row's blocks, unobserved blocks marginalised.
 
 The last stage of DM2C's ``"paired"`` assignment with
-``paired_covariance="joint"``.  Every row is a point of the concatenation of
+``paired_covariance="cross-block"``.  Every row is a point of the concatenation of
 all blocks (the modalities' unit codes, then the own-feature blocks); a row
 observes some of them.  The mixture has one mean per cluster over the whole
 concatenation (so one centre per modality and cluster, as in the k-means it
