@@ -181,7 +181,8 @@ def _tied_precisions(blocks, seen, labels, centers, n_clusters):
 
 
 def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100,
-                  extra=(), extra_observed=None, covariance="tied", extra_modalities=None):
+                  extra=(), extra_observed=None, covariance="tied", extra_modalities=None,
+                  n_starts=1):
     """Assignment for partially paired data: shared clusters, per-modality centres.
 
     The block codes are scaled to unit length.  k-means on the mean code of
@@ -202,6 +203,14 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
     which stops stretching clusters along the directions in which the codes
     vary within every cluster.  ``"spherical"`` stops after the first
     refinement.
+
+    ``n_starts`` runs of the k-means start and its refinements (seeds
+    ``random_state``, then draws from it) are compared by the
+    classification log-likelihood of their last stage (:func:`_stage_loglik`):
+    the Gaussian with every block's covariance, shared by the clusters,
+    that the stage's metric measures; the most likely one is kept (and,
+    with ``"cross-block"``, refined by the mixture).  One start is the
+    behaviour before this option.
 
     ``extra`` blocks (any widths; ``extra_observed`` says which rows have
     them), scaled to unit length too, take part as further blocks: the
@@ -229,14 +238,37 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
     """
     V = _unit_codes(U)
     E = _unit_codes(list(extra))
-    start = fused_codes(V, observed)
-    width = start.shape[1]
-    km = kmeans_on_embedding(np.hstack([start, *E]), n_clusters, n_init=n_init,
-                             random_state=random_state)
     blocks = V + E
     seen = observed if not E else np.hstack([observed, extra_observed])
-    edges = np.cumsum([width] + [e.shape[1] for e in E])
-    fallback = ([km.cluster_centers_[:, :width]] * len(V)
+    start = np.hstack([fused_codes(V, observed), *E])
+    seeds = [random_state, *np.random.RandomState(random_state).randint(
+        np.iinfo(np.int32).max, size=n_starts - 1)]
+    best = None
+    for seed in seeds:
+        km = kmeans_on_embedding(start, n_clusters, n_init=n_init, random_state=seed)
+        run = _refine_paired(blocks, seen, km, len(V), n_clusters, covariance, max_iter)
+        if best is None or run[-1] > best[-1]:
+            best = run
+    labels, centers, weights, km, _ = best
+    warn_empty_clusters(labels, n_clusters, "DM2CClustering: the per-modality-centre "
+                        "k-means of the 'paired' assignment")
+    if covariance == "cross-block":
+        n_mod = observed.shape[1]
+        own = (range(n_mod, n_mod + len(E)) if extra_modalities is None
+               else extra_modalities)
+        labels, weights = fit_joint_mixture(blocks, seen, labels, n_clusters,
+                                            columns=[*range(n_mod), *own])
+        centers = weights.block_means()
+    return labels, km.cluster_centers_[:, :V[0].shape[1]], centers, weights
+
+
+def _refine_paired(blocks, seen, km, n_codes, n_clusters, covariance, max_iter):
+    """The refinements of :func:`paired_kmeans` from the k-means ``km`` of the mean code
+    and the extra blocks (``blocks[n_codes:]``) side by side: ``(labels, centers,
+    weights, km, log-likelihood of the last stage)``."""
+    width = blocks[0].shape[1]
+    edges = np.cumsum([width] + [b.shape[1] for b in blocks[n_codes:]])
+    fallback = ([km.cluster_centers_[:, :width]] * n_codes
                 + [km.cluster_centers_[:, a:b] for a, b in zip(edges[:-1], edges[1:])])
     labels = km.labels_.astype(np.int64)
     stages = [_spherical_weights] + ([] if covariance == "spherical" else [
@@ -258,16 +290,27 @@ def paired_kmeans(U, observed, n_clusters, *, n_init, random_state, max_iter=100
             )
             centers = _block_centers(blocks, seen, labels, fallback)
             weights = metric(blocks, seen, labels, centers)
-    warn_empty_clusters(labels, n_clusters, "DM2CClustering: the per-modality-centre "
-                        "k-means of the 'paired' assignment")
-    if covariance == "cross-block":
-        n_mod = observed.shape[1]
-        own = (range(n_mod, n_mod + len(E)) if extra_modalities is None
-               else extra_modalities)
-        labels, weights = fit_joint_mixture(blocks, seen, labels, n_clusters,
-                                            columns=[*range(n_mod), *own])
-        centers = weights.block_means()
-    return labels, km.cluster_centers_[:, :width], centers, weights
+    if covariance == "spherical":
+        # the spherical weight is 1 / (mean squared distance); a Gaussian's precision, width times it
+        precisions = [w * b.shape[1] for w, b in zip(weights, blocks)]
+    else:
+        precisions = weights
+    return labels, centers, weights, km, _stage_loglik(blocks, seen, labels, centers, precisions)
+
+
+def _stage_loglik(blocks, seen, labels, centers, precisions):
+    """Classification log-likelihood (up to a constant) of hard ``labels`` under one
+    Gaussian per block and cluster, centred on ``centers[m][k]``, with the precision
+    ``precisions[m]`` (a matrix, or a scalar times the identity) shared by the clusters."""
+    cost = _block_cost(blocks, seen, centers, precisions)[np.arange(len(labels)), labels].sum()
+    logdet = 0.0
+    for m, (block, precision) in enumerate(zip(blocks, precisions)):
+        if np.ndim(precision) == 2:
+            det = np.linalg.slogdet(precision)[1]
+        else:
+            det = block.shape[1] * np.log(precision)
+        logdet += seen[:, m].sum() * det
+    return 0.5 * (logdet - cost)
 
 
 def unclusterable_modality(R, observed, n_clusters):
@@ -404,7 +447,8 @@ def _structure_labels(models, perm, R, observed, centers, weights):
 
 
 def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state, R=None,
-                    extra=(), extra_observed=None, covariance="tied", extra_modalities=None):
+                    extra=(), extra_observed=None, covariance="tied", extra_modalities=None,
+                    n_starts=1):
     """Cluster the rows of packed data from their blocks' unified codes.
 
     Parameters
@@ -437,6 +481,8 @@ def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state
         :func:`paired_kmeans`).
     extra_modalities : list of int, default=None
         The modality of every extra block (``"paired"`` with ``"cross-block"``).
+    n_starts : int, default=1
+        Starts of ``"paired"``, the most likely kept (see :func:`paired_kmeans`).
 
     Returns
     -------
@@ -454,7 +500,8 @@ def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state
     if how == "paired":
         return paired_kmeans(U, observed, n_clusters, n_init=n_init, random_state=random_state,
                              extra=extra, extra_observed=extra_observed,
-                             covariance=covariance, extra_modalities=extra_modalities)
+                             covariance=covariance, extra_modalities=extra_modalities,
+                             n_starts=n_starts)
     if how == "structure":
         return structure_matched_kmeans(R, U, observed, n_clusters, pivot, n_init=n_init,
                                         random_state=random_state)

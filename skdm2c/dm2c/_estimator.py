@@ -92,6 +92,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         "cluster_assignment": [StrOptions({"auto", "joint", "matched", "structure", "paired"})],
         "own_features": [StrOptions({"auto", "none", "all"})],
         "paired_covariance": [StrOptions({"auto", "tied", "spherical", "cross-block"})],
+        "paired_n_init": [Interval(Integral, 1, None, closed="left")],
         "translator": [StrOptions({"mlp", "orthogonal"})],
         "procrustes_steps": [Interval(Integral, 0, None, closed="left")],
     }
@@ -143,8 +144,9 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         n_iter_no_change=10,
         warm_start=False,
         cluster_assignment="auto",
-        own_features="auto",
+        own_features="all",
         paired_covariance="auto",
+        paired_n_init=8,
         translator="mlp",
         procrustes_steps=0,
         device="cpu",
@@ -188,6 +190,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         self.cluster_assignment = cluster_assignment
         self.own_features = own_features
         self.paired_covariance = paired_covariance
+        self.paired_n_init = paired_n_init
         self.translator = translator
         self.procrustes_steps = procrustes_steps
         self.device = device
@@ -339,7 +342,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
             U, observed, self.n_clusters, how=self.cluster_assignment_, pivot=pivot,
             n_init=self.n_init, random_state=seed, R=R, extra=extra,
             extra_observed=extra_observed, covariance=self.paired_covariance_,
-            extra_modalities=list(self._own_imputers))
+            extra_modalities=list(self._own_imputers), n_starts=self.paired_n_init)
         self.cluster_centers_ = centers
         n_mod = len(dims)
         self.modality_cluster_centers_ = [np.asarray(c) for c in per_modality[:n_mod]]
@@ -378,11 +381,12 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         return "structure" if observed.shape[1] > 1 else "joint"
 
     def _resolve_paired_covariance(self):
-        """``paired_covariance`` with ``"auto"`` resolved (after the own features are chosen):
-        the cross-block mixture without an own-feature block, the tied step with one."""
+        """``paired_covariance`` with ``"auto"`` resolved (after the own features are scored):
+        the tied step when some modality's own features are clearly more clustered than
+        its codes and own features are used, else the cross-block mixture."""
         if self.paired_covariance != "auto":
             return self.paired_covariance
-        return "tied" if self._own_imputers else "cross-block"
+        return "tied" if self._own_imputers and self._clustered_own else "cross-block"
 
     def _fit_own_features(self, views, Xp, U, observed, seed):
         """Own-feature blocks of the paired assignment (``own_features``), fitted on
@@ -390,15 +394,16 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         self._own_imputers = {}
         self.own_feature_modalities_ = []
         self._own_feature_scores = None
+        self._clustered_own = []
         if self.cluster_assignment_ != "paired" or self.own_features == "none":
             return (), None
         self._fit_modality_reducers(views, seed)
         R = self._modality_features(Xp)
-        if self.own_features == "all":
-            chosen = list(range(len(R)))
-        else:
-            chosen, self._own_feature_scores = select_own_feature_modalities(
+        if self.own_features == "auto" or self.paired_covariance == "auto":
+            self._clustered_own, self._own_feature_scores = select_own_feature_modalities(
                 R, U, observed, self.n_clusters, random_state=seed)
+        chosen = (list(range(len(R))) if self.own_features == "all"
+                  else self._clustered_own)
         self._own_imputers = fit_block_imputers(R, observed, chosen)
         self.own_feature_modalities_ = [self.modality_names_[m] for m in chosen]
         return impute_blocks(R, observed, self._own_imputers) if chosen else ((), None)
