@@ -291,7 +291,7 @@ def _refine_paired(blocks, seen, km, n_codes, n_clusters, covariance, max_iter):
             centers = _block_centers(blocks, seen, labels, fallback)
             weights = metric(blocks, seen, labels, centers)
     if covariance == "spherical":
-        # the spherical weight is 1 / (mean squared distance); a Gaussian's precision, width times it
+        # the spherical weight is 1 / (mean squared distance); the precision is width times it
         precisions = [w * b.shape[1] for w, b in zip(weights, blocks)]
     else:
         precisions = weights
