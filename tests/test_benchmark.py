@@ -178,13 +178,14 @@ def test_registry_defaults_and_hash():
     assert list(METHODS) == ["dm2c", "linear", "kmeans", "dkm", "dcn", "idec", "imsat",
                              "dm2c-paper", "dm2c-noadv", "dm2c-fixedt", "dm2c-t0.2", "dm2c-joint",
                              "dm2c-nocontrast", "dm2c-spherical", "dm2c-cross-block",
-                             "dm2c-tied", "dm2c-previous"]
+                             "dm2c-tied", "dm2c-previous", "dm2c-one-start"]
     # an ablation is DM2C's defaults with its changes, nothing else
     for name, changes in [("dm2c-joint", {"cluster_assignment": "joint"}),
                           ("dm2c-spherical", {"paired_covariance": "spherical"}),
                           ("dm2c-cross-block", {"paired_covariance": "cross-block"}),
                           ("dm2c-tied", {"paired_covariance": "tied"}),
                           ("dm2c-previous", {"own_features": "auto", "paired_n_init": 1}),
+                          ("dm2c-one-start", {"paired_n_init": 1}),
                           ("dm2c-nocontrast", {"lambda_contrastive": 0.0}),
                           ("dm2c-t0.2",
                            {"pair_temperature": 0.2, "learn_pair_temperature": False})]:
