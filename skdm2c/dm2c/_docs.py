@@ -225,9 +225,9 @@ own_features : {"all", "auto", "none"}, default="all"
     the codes; labels are not used), where the autoencoder lost part of the
     input's structure (on cub10 the image features; on Scene-15 and
     landuse21 usually none); the default before ``paired_n_init``.
-    ``"none"``: the codes only.  Measured with ``paired_n_init=8``, every modality's own features
-    were at or above the selected ones on cub10 (5 seeds at 50 % paired and
-    aligned) and, through the mixture, on Scene-15.
+    ``"none"``: the codes only.  Measured against ``"auto"`` (20 seeds,
+    ``benchmarks/RESULTS.md``): cub10 aligned +0.028 ACC, 10 and 50 %
+    paired +0.007 / +0.009, Scene-15 at 50 % +0.003.
 
 paired_covariance : {"auto", "tied", "spherical", "cross-block"}, default="auto"
     Metric of the ``"paired"`` assignment's block distances (not in the
@@ -235,11 +235,11 @@ paired_covariance : {"auto", "tied", "spherical", "cross-block"}, default="auto"
     own features are used and the score of ``own_features="auto"`` finds a
     modality whose own features are clearly more clustered than its codes
     (cub10's image features), else ``"cross-block"`` (``paired_covariance_``
-    says which).  Measured on the same trained networks, the tied step is
-    above the mixture where such a modality exists (cub10: 0.80 against
-    0.76-0.78 aligned, 5 seeds) and the mixture above the tied step where
-    none does (Scene-15: 0.43 against 0.39-0.40); the rule was found on the
-    benchmark's sets (``benchmarks/RESULTS.md``).  ``"spherical"``: every
+    says which).  Measured on stored fits, the tied step is above the
+    mixture where such a modality exists (cub10 aligned: 0.80 against
+    0.76-0.79) and the mixture above the tied step where none does
+    (Scene-15: 0.43 against 0.39-0.40); the rule was found on the
+    benchmark's sets (``benchmarks/DM2C_INVESTIGATION.md``, finding 21).  ``"spherical"``: every
     block's squared Euclidean distance, weighted by the inverse of the
     block's mean within-cluster distance.  ``"tied"``: after that refinement
     has converged, it goes on with every block's distances measured in the
@@ -272,7 +272,11 @@ paired_n_init : int, default=8
     refines it.  Labels are not used.  The refinements reach partitions
     several points of ACC apart from different starts (cub10: 0.69-0.83
     aligned); the likelihood picks among them as a Gaussian mixture's
-    ``n_init`` does.  ``1``: one start.
+    ``n_init`` does.  Measured against one start (20 seeds,
+    ``benchmarks/RESULTS.md``): +0.008 to +0.011 ACC on cub10 at 10 and
+    50 % paired and on Scene-15 at 50 %, but -0.010 on the cub10 aligned
+    protocol; not a consistent gain, and Scene-15 fits (4485 rows) take
+    about twice as long.  ``1``: one start, the cheaper choice.
 
 translator : {"mlp", "orthogonal"}, default="mlp"
     ``"mlp"``: the published latent generators (MLPs, ``G[p->m]`` trained
