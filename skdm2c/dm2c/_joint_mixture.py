@@ -181,7 +181,7 @@ def _start(X, seen, labels, n_clusters, widths, columns):
     return JointMixture(means, covariance, log_weights, tuple(widths), tuple(columns))
 
 
-def fit_joint_mixture(blocks, seen, labels, n_clusters, *, columns=None, max_iter=300,
+def fit_joint_mixture(blocks, seen, labels, n_clusters, *, columns=None, max_iter=1000,
                       tol=1e-7):
     """EM of the joint mixture, started from hard ``labels``.
 
@@ -200,7 +200,7 @@ def fit_joint_mixture(blocks, seen, labels, n_clusters, *, columns=None, max_ite
         The column of ``seen`` of every block (``range(n_blocks)`` by
         default); kept by the mixture, so that :meth:`JointMixture.predict`
         reads the same kind of mask.
-    max_iter : int, default=300
+    max_iter : int, default=1000
         EM iterations at most.
     tol : float, default=1e-7
         Stop when the log-likelihood changes by less than ``tol`` times its
