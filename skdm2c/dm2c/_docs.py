@@ -275,8 +275,8 @@ paired_n_init : int, default=8
     ``n_init`` does.  Measured against one start (20 seeds,
     ``benchmarks/RESULTS.md``): +0.008 to +0.011 ACC on cub10 at 10 and
     50 % paired and on Scene-15 at 50 %, but -0.010 on the cub10 aligned
-    protocol; not a consistent gain, and Scene-15 fits (4485 rows) take
-    about twice as long.  ``1``: one start, the cheaper choice.
+    protocol; not a consistent gain, and the median Scene-15 fit (4485
+    rows) takes 29 s against 17 s.  ``1``: one start, the cheaper choice.
 
 translator : {"mlp", "orthogonal"}, default="mlp"
     ``"mlp"``: the published latent generators (MLPs, ``G[p->m]`` trained

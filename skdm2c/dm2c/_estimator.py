@@ -383,10 +383,10 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
     def _resolve_paired_covariance(self):
         """``paired_covariance`` with ``"auto"`` resolved (after the own features are scored):
         the tied step when some modality's own features are clearly more clustered than
-        its codes and own features are used, else the cross-block mixture."""
+        its codes (scored only when own features are used), else the cross-block mixture."""
         if self.paired_covariance != "auto":
             return self.paired_covariance
-        return "tied" if self._own_imputers and self._clustered_own else "cross-block"
+        return "tied" if self._clustered_own else "cross-block"
 
     def _fit_own_features(self, views, Xp, U, observed, seed):
         """Own-feature blocks of the paired assignment (``own_features``), fitted on
