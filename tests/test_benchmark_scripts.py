@@ -138,3 +138,34 @@ def test_aligned_scoring_row_kinds_add_up_to_all_rows(monkeypatch, capsys):
     assert acc["all rows"] < 0.95 and len(set(kinds)) > 1
     assert abs(kinds @ n / n.sum() - acc["all rows"]) < 2e-3  # printed to 3 decimals
     assert "supervised reference, modality0 features alone: 5-fold ACC" in out
+
+
+def test_structure_variants_script_default_is_the_estimators_step(tmp_path, capsys):
+    from skdm2c.dm2c._assign import structure_matched_kmeans
+
+    script = _load("check_structure_variants")
+    spec = "synthetic:incomplete=0"
+    R, observed, _, k, pivot = script._features(spec, 0, None)
+    U = [np.where(np.isnan(r[:, :1]), np.nan, 0.0) for r in R]
+    for seed in (5000, 5001):
+        expected = structure_matched_kmeans(R, U, observed, k, pivot, n_init=20,
+                                            random_state=seed)[0]
+        np.testing.assert_array_equal(script._step(R, observed, k, pivot, seed), expected)
+    out = tmp_path / "variants.jsonl"
+    script.main(["--datasets", spec, "--seeds", "1", "--draws", "3", "--out", str(out)])
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sorted({r["variant"] for r in rows}) == sorted(script.VARIANTS)
+    assert len(rows) == 3 * len(script.VARIANTS)
+    default = [(r["acc"], r["nmi"]) for r in rows if r["variant"] == "default"]
+    medoid = {(r["acc"], r["nmi"]) for r in rows if r["variant"] == "medoid"}
+    assert len(medoid) == 1 and medoid <= set(default)  # one of the default draws
+    table = capsys.readouterr().out
+    assert f"| {spec} | spread |" in table
+    script.main(["--from-results", str(out)])
+    assert capsys.readouterr().out.strip() == table.split("\n", 1)[1].strip()
+
+
+def test_structure_variants_script_refuses_a_paired_spec():
+    script = _load("check_structure_variants")
+    with pytest.raises(ValueError, match="not 'structure'"):
+        script._features("synthetic:incomplete=0.5", 0, None)

@@ -389,10 +389,7 @@ def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, rando
             "cluster_assignment='joint' or fewer clusters.")
     models = _cluster_each_modality(R, observed, n_clusters, n_init=n_init, rng=rng)
     perm = _match_modality_clusters(models, R, observed, n_clusters, pivot, rng)
-    centers = [_relabel_rows(km.cluster_centers_, perm[m]) for m, km in enumerate(models)]
-    # a modality's weight: the inverse of its mean squared distance to its own centres
-    weights = [observed[:, m].sum() / max(km.inertia_, 1e-12) for m, km in enumerate(models)]
-    labels = _structure_labels(models, perm, R, observed, centers, weights)
+    labels, centers, weights = _matched_labels(models, perm, R, observed)
     fused = fused_codes(U, observed)
     pivot_codes = U[pivot][observed[:, pivot]]
     pivot_labels = perm[pivot][models[pivot].labels_]
@@ -410,9 +407,11 @@ def _cluster_each_modality(R, observed, n_clusters, *, n_init, rng):
             for m, Rm in enumerate(R)]
 
 
-def _match_modality_clusters(models, R, observed, n_clusters, pivot, rng):
+def _match_modality_clusters(models, R, observed, n_clusters, pivot, rng, *, cross_cost=None,
+                             cross_cost_weight=1.0):
     """``perm[m][k]``: the pivot's cluster matched to cluster ``k`` of modality ``m``, from
-    the centres' structure (plain and whitened cosine), the sizes and co-occurrence."""
+    the centres' structure (plain and whitened cosine), the sizes and co-occurrence (and an
+    optional further linear cost per modality, as in :func:`match_clusters`)."""
     n_mod = len(models)
     sizes = [np.bincount(km.labels_, minlength=n_clusters) for km in models]
     within = [within_cluster_covariance(R[m][observed[:, m]], km.labels_, km.cluster_centers_)
@@ -421,7 +420,17 @@ def _match_modality_clusters(models, R, observed, n_clusters, pivot, rng):
     return match_clusters([km.cluster_centers_ for km in models], sizes=sizes,
                           cooccurrence=cooc, reference=pivot,
                           structure=UNPAIRED_STRUCTURE, within_covariances=within,
+                          cross_cost=cross_cost, cross_cost_weight=cross_cost_weight,
                           random_state=rng.randint(np.iinfo(np.int32).max))
+
+
+def _matched_labels(models, perm, R, observed):
+    """``(labels, centers, weights)`` of the structure assignment from every modality's
+    k-means ``models`` and their matching ``perm`` to the pivot's clusters."""
+    centers = [_relabel_rows(km.cluster_centers_, perm[m]) for m, km in enumerate(models)]
+    # a modality's weight: the inverse of its mean squared distance to its own centres
+    weights = [observed[:, m].sum() / max(km.inertia_, 1e-12) for m, km in enumerate(models)]
+    return _structure_labels(models, perm, R, observed, centers, weights), centers, weights
 
 
 def _relabel_rows(centers, perm):

@@ -1,0 +1,186 @@
+"""Label-free variants of the unpaired structure assignment, measured on the benchmark's rows.
+
+Without known pairs DM2C's labels come from ``cluster_assignment="structure"``
+(:func:`skdm2c.dm2c._assign.structure_matched_kmeans`): k-means of every
+modality's own PCA features, then a matching of the clusters to the unified
+modality's.  Those labels depend only on the per-modality features (fitted
+in ``fit`` from the preprocessed blocks) and on the step's seed, not on the
+network; the network is therefore trained for one epoch only, to obtain the
+fitted preprocessing and reducers, and the step is drawn ``--draws`` times
+per seed (seeds ``5000 + d``) in every variant:
+
+* ``default``: the estimator's step (k-means ``n_init=20``);
+* ``n_init=100``: 100 k-means restarts per modality instead of 20 (an earlier
+  round measured 50 restarts on cub10 at +0.025 ACC, on other draws);
+* ``spread``: the matching gets a further linear cost (weight 1, normalised
+  like the other terms), the difference of the clusters' spread signatures:
+  the log of a cluster's mean squared Mahalanobis distance to its centre
+  under the pooled within-cluster covariance, standardised over the
+  clusters of its modality.  No invertible linear map of a modality's
+  features changes it, like the whitened geometry;
+* ``medoid``: of the ``--draws`` default draws of one seed, the one with the
+  highest mean adjusted Rand index to the others (the most typical
+  partition), compared with their mean.
+
+Labels are used only to score.  Output: one JSON line per (data set, seed,
+variant, draw) in ``--out``, and a Markdown table on stdout: mean ACC / NMI
+of every variant and its difference from the default, paired by seed and
+draw (standard error over those pairs).
+
+Run (the numbers quoted in DM2C_INVESTIGATION.md, finding 22)::
+
+    python benchmarks/check_structure_variants.py --draws 8 \\
+        --out benchmarks/check_structure_variants.jsonl
+"""
+
+import argparse
+import json
+import os
+import warnings
+
+import numpy as np
+
+DEFAULT_SPECS = ["cub10:incomplete=0", "bbcsport:incomplete=0", "3sources:incomplete=0",
+                 "wikipedia:incomplete=0", "uci_mfeat:incomplete=0", "scene15:incomplete=0",
+                 "landuse21:incomplete=0", "landuse21[view1,view2]:incomplete=0"]
+VARIANTS = ("default", "n_init=100", "spread", "medoid")
+
+
+def _features(spec, seed, data_home):
+    """``(R, observed, y, n_clusters, pivot)`` of the benchmark's rows for ``spec`` and
+    ``seed``: every modality's own features as DM2C's defaults fit them."""
+    from skdm2c.benchmark._methods import make_estimator
+    from skdm2c.benchmark._runner import load_benchmark_data
+
+    bunch, train, _ = load_benchmark_data(spec, seed, data_home)
+    X, y = np.asarray(bunch.data)[train], np.asarray(bunch.target)[train]
+    observed = np.asarray(bunch.observed, dtype=bool)[train]
+    k = len(np.unique(y))
+    est = make_estimator("dm2c", k, seed, 32, modality_dims=bunch.modality_dims)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # one epoch: the network is not what is measured
+        est.set_params(pretrain_epochs=1, epochs=1).fit(X)
+    if est.cluster_assignment_ != "structure":
+        raise ValueError(f"{spec}: DM2C's defaults use cluster_assignment="
+                         f"{est.cluster_assignment_!r} here, not 'structure'.")
+    return est._modality_features(est._preprocess(X)), observed, y, k, est._pivot
+
+
+def _spread_signature(Z, labels, centers, within):
+    """Standardised log mean squared Mahalanobis distance of every cluster's rows to its
+    centre, under the pooled within-cluster covariance ``within``."""
+    precision = np.linalg.pinv(within)
+    sig = np.empty(len(centers))
+    for c in range(len(centers)):
+        D = Z[labels == c] - centers[c]
+        spread = np.einsum("ij,jk,ik->", D, precision, D) / max(len(D), 1) / Z.shape[1]
+        sig[c] = np.log(max(spread, 1e-12))
+    return (sig - sig.mean()) / (sig.std() + 1e-12)
+
+
+def _step(R, observed, k, pivot, seed, *, n_init=20, spread=False):
+    """Labels of the structure step with seed ``seed``, optionally with the spread cost."""
+    from skdm2c._cluster_matching import within_cluster_covariance
+    from skdm2c.dm2c import _assign
+
+    rng = np.random.RandomState(seed)
+    models = _assign._cluster_each_modality(R, observed, k, n_init=n_init, rng=rng)
+    cross = None
+    if spread:
+        sig = [_spread_signature(
+            R[m][observed[:, m]], km.labels_, km.cluster_centers_,
+            within_cluster_covariance(R[m][observed[:, m]], km.labels_, km.cluster_centers_))
+            for m, km in enumerate(models)]
+        cross = [np.abs(s[:, None] - sig[pivot][None, :]) for s in sig]
+    perm = _assign._match_modality_clusters(models, R, observed, k, pivot, rng,
+                                            cross_cost=cross)
+    return _assign._matched_labels(models, perm, R, observed)[0]
+
+
+def _medoid(labelings):
+    """Index of the labeling with the highest summed adjusted Rand index to the others."""
+    from sklearn.metrics import adjusted_rand_score
+
+    n = len(labelings)
+    agreement = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            agreement[i, j] = agreement[j, i] = adjusted_rand_score(labelings[i], labelings[j])
+    return int(np.argmax(agreement.sum(axis=1)))
+
+
+def _seed_rows(spec, seed, draws, data_home):
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from skdm2c.metrics import clustering_accuracy
+
+    R, observed, y, k, pivot = _features(spec, seed, data_home)
+    runs = {"default": {}, "n_init=100": {"n_init": 100}, "spread": {"spread": True}}
+    labels = {name: [_step(R, observed, k, pivot, 5000 + d, **kw) for d in range(draws)]
+              for name, kw in runs.items()}
+    labels["medoid"] = [labels["default"][_medoid(labels["default"])]] * draws
+    return [dict(dataset=spec, seed=seed, variant=name, draw=d,
+                 acc=round(float(clustering_accuracy(y, lab)), 4),
+                 nmi=round(float(normalized_mutual_info_score(y, lab)), 4))
+            for name in VARIANTS for d, lab in enumerate(labels[name])]
+
+
+def summary(rows):
+    """Markdown table of every variant's mean and its paired difference from the default."""
+    lines = ["| data | variant | ACC / NMI | minus default, ACC (± s.e.) | NMI |",
+             "|---|---|:---:|:---:|:---:|"]
+    for spec in dict.fromkeys(r["dataset"] for r in rows):
+        base = {(r["seed"], r["draw"]): r for r in rows
+                if r["dataset"] == spec and r["variant"] == "default"}
+        for name in VARIANTS:
+            own = [r for r in rows if r["dataset"] == spec and r["variant"] == name]
+            acc = np.array([r["acc"] for r in own])
+            nmi = np.array([r["nmi"] for r in own])
+            line = f"| {spec} | {name} | {acc.mean():.3f} / {nmi.mean():.3f} |"
+            if name == "default":
+                lines.append(line + " | |")
+                continue
+            da = np.array([r["acc"] - base[r["seed"], r["draw"]]["acc"] for r in own])
+            dn = np.array([r["nmi"] - base[r["seed"], r["draw"]]["nmi"] for r in own])
+            if name == "medoid":  # one choice per seed: its pairs are the seeds
+                n_seeds = len({r["seed"] for r in own})
+                da, dn = da.reshape(n_seeds, -1).mean(1), dn.reshape(n_seeds, -1).mean(1)
+            se = da.std(ddof=1) / np.sqrt(len(da)) if len(da) > 1 else float("nan")
+            lines.append(line + f" {da.mean():+.3f} ± {se:.3f} | {dn.mean():+.3f} |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--datasets", nargs="+", default=DEFAULT_SPECS)
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--draws", type=int, default=8)
+    parser.add_argument("--data-home", default=os.environ.get("SKDM2C_DATA"))
+    parser.add_argument("--out", default=None)
+    parser.add_argument("--from-results", default=None,
+                        help="only print the table of an earlier --out file")
+    args = parser.parse_args(argv)
+    if args.from_results:
+        with open(args.from_results) as fh:
+            print(summary([json.loads(line) for line in fh if line.strip()]))
+        return
+    if args.draws < 2:
+        parser.error(f"--draws must be at least 2; got {args.draws}.")
+    import torch
+
+    torch.set_num_threads(1)
+    rows = []
+    for spec in args.datasets:
+        for seed in range(args.seeds):
+            new = _seed_rows(spec, seed, args.draws, args.data_home)
+            rows.extend(new)
+            if args.out:
+                with open(args.out, "a") as fh:
+                    fh.writelines(json.dumps(r) + "\n" for r in new)
+            default = np.mean([r["acc"] for r in new[:args.draws]])
+            print(f"{spec} seed {seed}: default {default:.3f}", flush=True)
+    print(summary(rows))
+
+
+if __name__ == "__main__":
+    main()
