@@ -169,3 +169,36 @@ def test_structure_variants_script_refuses_a_paired_spec():
     script = _load("check_structure_variants")
     with pytest.raises(ValueError, match="not 'structure'"):
         script._features("synthetic:incomplete=0.5", 0, None)
+
+
+def test_aligned_capacity_constraint_keeps_the_counts_and_a_feasible_optimum():
+    script = _load("check_aligned_capacity")
+    rng = np.random.default_rng(0)
+    cost = rng.uniform(size=(12, 3))
+    free = cost.argmin(axis=1)
+    # the unconstrained optimum is kept when it already has the required counts
+    np.testing.assert_array_equal(
+        script.constrained(cost, np.bincount(free, minlength=3)), free)
+    labels = script.constrained(cost, np.array([6, 4, 2]))
+    np.testing.assert_array_equal(np.bincount(labels, minlength=3), [6, 4, 2])
+    assert cost[np.arange(12), labels].sum() >= cost[np.arange(12), free].sum()
+
+
+def test_aligned_capacity_row_costs_reproduce_predict():
+    from skdm2c import DM2CClustering
+    from skdm2c.datasets import make_partially_aligned
+
+    script = _load("check_aligned_capacity")
+    rng = np.random.RandomState(0)
+    y = np.repeat(np.arange(3), 40)
+    views = [np.eye(3)[y] @ rng.normal(size=(3, 6)) + rng.normal(size=(120, 6)),
+             np.eye(3)[y] @ rng.normal(size=(3, 4)) + rng.normal(size=(120, 4))]
+    data = make_partially_aligned(views, y, aligned_fraction=0.5, random_state=0)
+    observed = np.asarray(data.observed, dtype=bool)
+    est = DM2CClustering(n_clusters=3, pretrain_epochs=2, epochs=2, latent_dim=4,
+                         paired_covariance="tied", random_state=0).fit(data.data)
+    cost = script.row_costs(est, data.data, observed)
+    np.testing.assert_array_equal(cost.argmin(axis=1), est.predict(data.data))
+    with pytest.raises(ValueError, match="tied or spherical"):
+        script.row_costs(est.set_params(paired_covariance="cross-block").fit(data.data),
+                         data.data, observed)
