@@ -153,6 +153,13 @@ def _spherical_weights(blocks, seen, labels, centers):
     return weights
 
 
+def _isotropic_precision(weight, width):
+    """Precision (a scalar times the identity) of a block of ``width`` dimensions whose
+    spherical weight is ``weight`` (1 / its mean squared distance, which spreads over
+    ``width`` dimensions)."""
+    return weight * width
+
+
 def _tied_precisions(blocks, seen, labels, centers, n_clusters):
     """Inverse of every block's within-cluster covariance, pooled over the clusters and
     shrunk by the Oracle Approximating Shrinkage estimator.
@@ -170,7 +177,7 @@ def _tied_precisions(blocks, seen, labels, centers, n_clusters):
         spread = (residuals ** 2).sum(1).mean() if rows.any() else 1.0
         scale = spread / Vm.shape[1]
         if rows.sum() <= n_clusters or scale <= 1e-12:
-            precisions.append((1.0 / max(spread, 1e-12)) * Vm.shape[1])
+            precisions.append(_isotropic_precision(1.0 / max(spread, 1e-12), Vm.shape[1]))
             continue
         cov = OAS(assume_centered=True).fit(residuals).covariance_
         # a floor far below the spread keeps the inverse defined for flat directions
@@ -291,8 +298,7 @@ def _refine_paired(blocks, seen, km, n_codes, n_clusters, covariance, max_iter):
             centers = _block_centers(blocks, seen, labels, fallback)
             weights = metric(blocks, seen, labels, centers)
     if covariance == "spherical":
-        # the spherical weight is 1 / (mean squared distance); the precision is width times it
-        precisions = [w * b.shape[1] for w, b in zip(weights, blocks)]
+        precisions = [_isotropic_precision(w, b.shape[1]) for w, b in zip(weights, blocks)]
     else:
         precisions = weights
     return labels, centers, weights, km, _stage_loglik(blocks, seen, labels, centers, precisions)
