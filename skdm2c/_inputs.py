@@ -6,7 +6,8 @@ Accepted forms (``fit``, ``fit_predict``, ``predict``, ``transform``):
 - several 2-D arrays, ``fit(X_image, X_text, ...)``: a 2-D array in the
   second position is a modality, a 1-D array or ``None`` there is the
   ignored ``y``;
-- a list of 2-D arrays;
+- a list of 2-D arrays; at predict time ``None`` in it stands for a
+  modality without rows (``predict([X_image, None])``);
 - a dict ``{name: array}``; at predict time it may hold a subset of the
   fitted modality names.
 """
@@ -36,7 +37,35 @@ def _is_dict(X):
 
 
 def _is_view_list(X):
-    return isinstance(X, (list, tuple)) and len(X) > 0 and all(_is_2d(a) for a in X)
+    """A list or tuple of per-modality 2-D arrays (``None`` for a modality without rows)."""
+    return (isinstance(X, (list, tuple)) and any(_is_2d(a) for a in X)
+            and all(a is None or _is_2d(a) for a in X))
+
+
+def _check_list_items(X):
+    """Name the item that stops a list holding 2-D arrays from being a list of modalities
+    (otherwise NumPy fails on it as a ragged packed array)."""
+    if isinstance(X, (list, tuple)) and X and all(a is None for a in X):
+        raise ValueError(f"X is a list of {len(X)} None: there are no rows.")
+    if not isinstance(X, (list, tuple)) or not any(_is_2d(a) for a in X):
+        return
+    for i, a in enumerate(X):
+        if not (a is None or _is_2d(a)):
+            raise TypeError(
+                f"X is a list holding 2-D arrays (modalities), but its item {i} is "
+                f"{type(a).__name__} of shape {np.shape(a)}; every item must be a 2-D array "
+                "(or None at predict time, for a modality without rows).")
+
+
+def _refuse_missing_fit_views(views, names):
+    """Every modality needs training rows: name a ``None`` in a list given to ``fit``."""
+    for i, v in enumerate(views):
+        if v is None:
+            name = f" ({names[i]!r})" if names is not None and i < len(names) else ""
+            raise ValueError(
+                f"Modality {i}{name} is None: fit needs rows of every modality (its network "
+                "and clusters are learned from them). Drop the modality, or give its rows; "
+                "None stands for a modality without rows only at predict time.")
 
 
 def split_fit_args(X, y, extra):
@@ -49,6 +78,7 @@ def split_fit_args(X, y, extra):
         if _is_2d(y) or extra:
             raise TypeError("Pass either a dict of modalities or arrays, not both.")
         return list(X.values()), None, y, tuple(str(k) for k in X)
+    _check_list_items(X)
     if _is_view_list(X):
         if _is_2d(y) or extra:
             raise TypeError("Pass either a list of modalities or several arrays, not both.")
@@ -67,6 +97,7 @@ def pack_fit_input(X, y, extra, names_param=None):
     """Packed X, y, names for ``fit``; names is None when the input was packed."""
     views, X, y, names = split_fit_args(X, y, extra)
     if views is not None:
+        _refuse_missing_fit_views(views, names or names_param)
         _check_views_finite(views, names or names_param, several_arrays=names is None)
         packed = pack_modalities(views, names=names or names_param)
         return packed.X, y, packed.modality_names
@@ -85,6 +116,7 @@ def pack_predict_input(X, extra, modality_dims, modality_names):
         for name, dim in zip(modality_names, modality_dims):
             views.append(X[name] if name in X else np.empty((0, dim)))
         return _pack_checked(views, modality_dims, modality_names)
+    _check_list_items(X)
     if _is_view_list(X) or extra:
         views = list(X) if _is_view_list(X) else [X, *extra]
         if len(views) != len(modality_dims):
@@ -92,6 +124,9 @@ def pack_predict_input(X, extra, modality_dims, modality_names):
                 f"Got {len(views)} modality arrays but the model was fitted on "
                 f"{len(modality_dims)} modalities {list(modality_names)}."
             )
+        if all(v is None for v in views):
+            raise ValueError("Every modality array is None: there are no rows to predict.")
+        views = [np.empty((0, dim)) if v is None else v for v, dim in zip(views, modality_dims)]
         return _pack_checked(views, modality_dims, modality_names)
     return X
 

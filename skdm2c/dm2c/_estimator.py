@@ -464,8 +464,9 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         ----------
         X : array-like of shape (n_samples, sum(modality_dims_)), list or dict
             New rows in any accepted form (packed, several arrays - one per
-            fitted modality - a list, or a dict holding any subset of the
-            fitted modality names).
+            fitted modality - a list, where ``None`` stands for a modality
+            without rows, or a dict holding any subset of the fitted
+            modality names).
         *Xs : 2-D arrays
             Further modalities when ``X`` is the first one.
 
