@@ -107,6 +107,8 @@ def pack_fit_input(X, y, extra, names_param=None):
 def pack_predict_input(X, extra, modality_dims, modality_names):
     """Packed X for ``predict``/``transform`` given the fitted layout."""
     if _is_dict(X):
+        if extra:
+            raise TypeError("Pass either a dict of modalities or arrays, not both.")
         unknown = [k for k in X if str(k) not in modality_names]
         if unknown:
             raise ValueError(
@@ -117,6 +119,8 @@ def pack_predict_input(X, extra, modality_dims, modality_names):
             views.append(X[name] if name in X else np.empty((0, dim)))
         return _pack_checked(views, modality_dims, modality_names)
     _check_list_items(X)
+    if _is_view_list(X) and extra:
+        raise TypeError("Pass either a list of modalities or several arrays, not both.")
     if _is_view_list(X) or extra:
         views = list(X) if _is_view_list(X) else [X, *extra]
         if len(views) != len(modality_dims):

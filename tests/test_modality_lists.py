@@ -54,3 +54,7 @@ def test_bad_modality_lists_are_named(est):
         method([None, None])
     with pytest.raises(ValueError, match="no rows"):
         method(None, None)
+    with pytest.raises(TypeError, match="not both"):  # the extra array is not dropped
+        method([A[:2], None], B[:2])
+    with pytest.raises(TypeError, match="not both"):
+        method({est.modality_names_[0]: A[:2]}, B[:2])
