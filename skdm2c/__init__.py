@@ -26,6 +26,8 @@ _LAZY = {
     "DKM": "skdm2c.baselines._dkm",
     "IMSAT": "skdm2c.baselines._imsat",
     "DivergenceError": "skdm2c._core._training",
+    "DegenerateClusteringWarning": "skdm2c._core._validation",
+    "InputScaleWarning": "skdm2c._core._validation",
     "PairedCCAClustering": "skdm2c.linear._cca",
 }
 

@@ -1,9 +1,11 @@
 """DM2C's unpaired default assignment: each modality clustered alone, clusters matched."""
 
+import warnings
+
 import numpy as np
 import pytest
 
-from skdm2c import DM2CClustering, pack_modalities
+from skdm2c import DM2CClustering, DegenerateClusteringWarning, pack_modalities
 from skdm2c.datasets import make_incomplete
 from skdm2c.metrics import clustering_accuracy
 
@@ -78,7 +80,20 @@ def test_structure_refuses_a_modality_too_small_to_cluster():
     X = pack_modalities(rng.randn(30, 3), rng.randn(2, 2)).X
     with pytest.raises(ValueError, match="modality 1 has 2 distinct rows for n_clusters=3"):
         DM2CClustering(3, random_state=0, cluster_assignment="structure", **FAST).fit(X)
-    assert DM2CClustering(3, random_state=0, **FAST).fit(X).cluster_assignment_ == "joint"
+    with pytest.warns(DegenerateClusteringWarning,
+                      match="'modality1' has 2 distinct row.*n_clusters=3.*joint"):
+        model = DM2CClustering(3, random_state=0, **FAST).fit(X)
+    assert model.cluster_assignment_ == "joint"
+
+
+def test_a_constant_modality_is_named_not_left_to_numpy():
+    rng = np.random.RandomState(0)
+    X = pack_modalities(rng.randn(30, 3), np.ones((20, 2))).X
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # PCA of a constant block: 0 / 0
+        with pytest.warns(DegenerateClusteringWarning, match="'modality1' has 1 distinct"):
+            model = DM2CClustering(3, random_state=0, **FAST).fit(X)
+    assert model.cluster_assignment_ == "joint"
 
 
 def test_structure_labels_do_not_depend_on_the_unified_codes():

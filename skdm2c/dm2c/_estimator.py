@@ -2,6 +2,7 @@
 
 import copy
 import functools
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -12,6 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from .._core._base import BaseDeepClusterer
 from .._core._device import make_generator, resolve_device, to_tensor
 from .._core._validation import (
+    DegenerateClusteringWarning,
     check_distinct_rows,
     check_float32_range,
     check_layer_sizes,
@@ -331,9 +333,15 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         if assignment == "structure":
             self._fit_modality_reducers(views, seed)
             R = self._modality_features(Xp)
-            if (self.cluster_assignment == "auto"
-                    and unclusterable_modality(R, observed, self.n_clusters) is not None):
+            small = unclusterable_modality(R, observed, self.n_clusters)
+            if self.cluster_assignment == "auto" and small is not None:
                 # a modality has too few rows to be clustered on its own
+                warnings.warn(
+                    f"DM2CClustering: modality {names[small[0]]!r} has {small[1]} distinct "
+                    f"row(s) for n_clusters={self.n_clusters}, too few to be clustered on its "
+                    "own; cluster_assignment='auto' uses the published joint k-means of the "
+                    "unified codes instead (cluster_assignment_='joint').",
+                    DegenerateClusteringWarning, stacklevel=3)
                 assignment, R = "joint", None
         self.cluster_assignment_ = assignment
         extra, extra_observed = self._fit_own_features(views, Xp, U, observed, seed)
@@ -413,11 +421,13 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         ``own_features``)."""
         from sklearn.decomposition import PCA
 
-        self._modality_reducers = [
-            PCA(n_components=min(STRUCTURE_WIDTH, v.shape[1], v.shape[0]),
-                random_state=seed).fit(v)
-            for v in views
-        ]
+        # a constant block has no variance to explain: its PCA divides 0 by 0 (harmless)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self._modality_reducers = [
+                PCA(n_components=min(STRUCTURE_WIDTH, v.shape[1], v.shape[0]),
+                    random_state=seed).fit(v)
+                for v in views
+            ]
 
     def _modality_features(self, Xp):
         """Every modality's own features of the blocks of preprocessed rows ``Xp`` (NaN
