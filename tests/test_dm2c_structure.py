@@ -5,7 +5,13 @@ import warnings
 import numpy as np
 import pytest
 
-from skdm2c import DM2CClustering, DegenerateClusteringWarning, pack_modalities
+from skdm2c import (
+    DegenerateClusteringWarning,
+    DM2CClustering,
+    ModalityStacker,
+    PairedCCAClustering,
+    pack_modalities,
+)
 from skdm2c.datasets import make_incomplete
 from skdm2c.metrics import clustering_accuracy
 
@@ -91,9 +97,25 @@ def test_a_constant_modality_is_named_not_left_to_numpy():
     X = pack_modalities(rng.randn(30, 3), np.ones((20, 2))).X
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)  # PCA of a constant block: 0 / 0
-        with pytest.warns(DegenerateClusteringWarning, match="'modality1' has 1 distinct"):
+        with pytest.warns(DegenerateClusteringWarning) as record:
             model = DM2CClustering(3, random_state=0, **FAST).fit(X)
+    messages = [str(w.message) for w in record]
+    assert any("modality 1 ('modality1', columns 3:5) holds the same values on all its 20"
+               in m for m in messages)
+    assert any("'modality1' has 1 distinct row(s) for n_clusters=3" in m for m in messages)
     assert model.cluster_assignment_ == "joint"
+
+
+@pytest.mark.parametrize("make", [
+    lambda: PairedCCAClustering(3, n_components=2, random_state=0),
+    lambda: ModalityStacker(n_components=2),
+], ids=["PairedCCAClustering", "ModalityStacker"])
+def test_other_estimators_name_a_constant_modality(make):
+    rng = np.random.RandomState(0)
+    X = pack_modalities(rng.randn(30, 3), np.ones((20, 2))).X
+    with pytest.warns(DegenerateClusteringWarning,
+                      match="modality 1 .*holds the same values on all its 20 rows"):
+        make().fit(X)
 
 
 def test_structure_labels_do_not_depend_on_the_unified_codes():

@@ -84,3 +84,11 @@ def test_bad_parameters(params, match):
     X = make_incomplete(views, y, paired_fraction=0.5, random_state=0).data
     with pytest.raises((ValueError, TypeError), match=match):
         PairedCCAClustering(**{"n_clusters": 4, **params}).fit(X)
+
+
+def test_single_direction_error_names_the_small_modality():
+    rng = np.random.RandomState(0)
+    X = pack_modalities(rng.randn(60, 5), rng.randn(2, 2)).X
+    with pytest.raises(ValueError, match=r"\{'modality0': 2, 'modality1': 1\} components "
+                                         r"from \{'modality0': 60, 'modality1': 2\} rows"):
+        PairedCCAClustering(3, n_components=2, random_state=0).fit(X)

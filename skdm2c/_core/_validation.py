@@ -54,6 +54,21 @@ class InputScaleWarning(UserWarning):
     """The input's scale is far from the unit scale the networks train on."""
 
 
+def warn_constant_modalities(X, observed, dims, names, owner):
+    """Warn (``DegenerateClusteringWarning``) for every modality whose rows of the packed
+    ``X`` (blocks ``observed``, widths ``dims``) all hold the same values at fit: its rows
+    all get the same code, so they can only share one cluster."""
+    start = 0
+    for m, width in enumerate(dims):
+        V = X[observed[:, m], start:start + width]
+        if V.shape[0] > 1 and np.all(V == V[0]):
+            warnings.warn(
+                f"{owner}: modality {m} ({names[m]!r}, columns {start}:{start + width}) holds "
+                f"the same values on all its {V.shape[0]} rows at fit: every one of its rows "
+                "gets the same code.", DegenerateClusteringWarning, stacklevel=3)
+        start += width
+
+
 def _is_int(value):
     return isinstance(value, Integral) and not isinstance(value, (bool, np.bool_))
 

@@ -8,9 +8,7 @@ from sklearn.decomposition import PCA
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-import warnings
-
-from .._core._validation import DegenerateClusteringWarning, check_finite_params
+from .._core._validation import check_finite_params, warn_constant_modalities
 from .._inputs import check_fitted_names, validated_fit_input, validated_predict_input
 from .._modality import _block_bounds, observed_blocks
 
@@ -193,18 +191,13 @@ class ModalityStacker(TransformerMixin, BaseEstimator):
                     f"n_features={dims[m]} columns at fit, but n_components={k} needs "
                     f"at least {k} of each; lower n_components."
                 )
+        warn_constant_modalities(X, observed, dims, names, "ModalityStacker")
         reducers, scales = [], np.ones(len(dims))
         for m, (a, b) in enumerate(bounds):
             V = X[observed[:, m], a:b]
             if self.reducer is None:
                 top = float(np.max(np.abs(V)))
                 scales[m] = top if top > 0 else 1.0
-            if np.all(V == V[0]):
-                warnings.warn(
-                    f"Modality {m} ({names[m]!r}, columns {a}:{b}) holds the same values on "
-                    f"all its {V.shape[0]} rows at fit: every one of its rows gets the same "
-                    "reduced code.", DegenerateClusteringWarning, stacklevel=3,
-                )
             reducer = self._make_reducer()
             with np.errstate(invalid="ignore", divide="ignore"):  # PCA of a constant block
                 reducer.fit(V / scales[m])

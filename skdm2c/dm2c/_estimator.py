@@ -18,6 +18,7 @@ from .._core._validation import (
     check_float32_range,
     check_layer_sizes,
     check_per_modality,
+    warn_constant_modalities,
 )
 from .._core._nets import build_module, default_hidden_sizes
 from .._core._training import predict_in_batches, pretrain_autoencoder
@@ -285,6 +286,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         if X.shape[0] < self.n_clusters:
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
         check_distinct_rows(np.nan_to_num(X, nan=np.inf), self.n_clusters)
+        warn_constant_modalities(X, observed, dims, names, "DM2CClustering")
         device = resolve_device(self.device)
         generator, rng = make_generator(self.random_state)
         warm = (self.warm_start and hasattr(self, "network_") and self.modality_dims_ == dims

@@ -25,6 +25,7 @@ from .._core._validation import (
     check_distinct_rows,
     check_finite_params,
     fit_standardizer,
+    warn_constant_modalities,
 )
 from .._inputs import (
     MixedModalFitPredictMixin,
@@ -251,17 +252,21 @@ class PairedCCAClustering(
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
         check_distinct_rows(X, self.n_clusters)
         self.modality_names_ = names
+        warn_constant_modalities(X, obs, dims, names, "PairedCCAClustering")
         rng = check_random_state(self.random_state)
         bounds = _block_bounds(dims)
         self.modality_dims_ = dims
         self._fit_maps(X, obs, bounds)
         Z = self._codes(X, obs)
         if Z.shape[1] == 1 and self.n_clusters > 2:
+            kept = {name: pca[3].shape[1] for name, pca in zip(names, self._pcas)}
+            rows = {name: int(n) for name, n in zip(names, obs.sum(axis=0))}
             raise ValueError(
-                f"The codes have a single canonical direction (n_components="
-                f"{self.n_components}, or a modality of width 1) and are scaled to unit "
-                f"length, so every code is -1 or +1: n_clusters={self.n_clusters} clusters "
-                "cannot be formed. Use n_components >= 2."
+                f"The codes have a single canonical direction and are scaled to unit length, "
+                f"so every code is -1 or +1: n_clusters={self.n_clusters} clusters cannot be "
+                f"formed. n_components={self.n_components}; the PCA of each modality keeps at "
+                f"most its width and its rows minus one: {kept} components from {rows} rows. "
+                "Use n_components >= 2 and give every modality at least 3 rows and 2 columns."
             )
         km = KMeans(self.n_clusters, n_init=self.n_init,
                     random_state=rng.randint(np.iinfo(np.int32).max)).fit(Z)
