@@ -10,7 +10,8 @@ alone can move a 5-seed mean.  This script measures it:
   run); its final cluster assignment (``cluster_assignment_`` -- ``paired``
   with pairs, ``structure`` without) is then redrawn ``--draws`` times on the
   same unified codes (and own-feature blocks, ``own_features``; with the
-  fitted ``paired_covariance``) with other random states
+  fitted ``paired_covariance``, ``paired_n_init`` starts and
+  ``structure_n_draws`` draws) with other random states
   (:func:`skdm2c.dm2c._assign.assign_clusters`).  Draw 0 is the benchmark's.
 * **linear reference** (:class:`skdm2c.PairedCCAClustering`): refitted with
   ``--draws`` other random states on the same rows (its whole randomness:
@@ -73,7 +74,9 @@ def _dm2c_draws(spec, seed, draws, data_home):
                                  random_state=1000 + d, R=R, extra=extra,
                                  extra_observed=extra_observed,
                                  covariance=est.paired_covariance,
-                                 extra_modalities=list(est._own_imputers))[0]
+                                 extra_modalities=list(est._own_imputers),
+                                 n_starts=est.paired_n_init,
+                                 n_draws=est.structure_n_draws)[0]
         scores.append(clustering_accuracy(y, labels))
     return how, scores
 

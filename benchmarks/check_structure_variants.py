@@ -9,7 +9,8 @@ network; the network is therefore trained for one epoch only, to obtain the
 fitted preprocessing and reducers, and the step is drawn ``--draws`` times
 per seed (seeds ``5000 + d``) in every variant:
 
-* ``default``: the estimator's step (k-means ``n_init=20``);
+* ``default``: one draw of the step (k-means ``n_init=20``), the estimator's
+  default when this was measured (``structure_n_draws=1``);
 * ``n_init=100``: 100 k-means restarts per modality instead of 20 (an earlier
   round measured 50 restarts on cub10 at +0.025 ACC, on other draws);
 * ``spread``: the matching gets a further linear cost (weight 1, normalised
@@ -27,7 +28,9 @@ per seed (seeds ``5000 + d``) in every variant:
   ``own_features`` (:func:`skdm2c.dm2c._own_features.cluster_structure`);
 * ``medoid``: of the ``--draws`` default draws of one seed, the one with the
   highest mean adjusted Rand index to the others (the most typical
-  partition), compared with their mean.
+  partition, :func:`skdm2c.dm2c._assign.most_typical`), compared with their
+  mean; with ``--draws 8`` this is the rule of ``structure_n_draws=8`` (the
+  estimator's default since; its draws come from other seeds).
 
 Labels are used only to score.  Output: one JSON line per (data set, seed,
 variant, draw) in ``--out``, and a Markdown table on stdout: mean ACC / NMI
@@ -104,23 +107,12 @@ def _step(R, observed, k, pivot, seed, *, n_init=20, spread=False):
     return _assign._matched_labels(models, perm, R, observed)[0]
 
 
-def _medoid(labelings):
-    """Index of the labeling with the highest summed adjusted Rand index to the others."""
-    from sklearn.metrics import adjusted_rand_score
-
-    n = len(labelings)
-    agreement = np.zeros((n, n))
-    for i in range(n):
-        for j in range(i + 1, n):
-            agreement[i, j] = agreement[j, i] = adjusted_rand_score(labelings[i], labelings[j])
-    return int(np.argmax(agreement.sum(axis=1)))
-
-
 def _seed_rows(spec, seed, draws, data_home):
     from sklearn.metrics import normalized_mutual_info_score
 
     from skdm2c.metrics import clustering_accuracy
 
+    from skdm2c.dm2c._assign import most_typical
     from skdm2c.dm2c._own_features import cluster_structure
     from skdm2c._rows import unit_rows
 
@@ -134,7 +126,7 @@ def _seed_rows(spec, seed, draws, data_home):
             "unit-rows-auto": (auto, {})}
     labels = {name: [_step(F, observed, k, pivot, 5000 + d, **kw) for d in range(draws)]
               for name, (F, kw) in runs.items()}
-    labels["medoid"] = [labels["default"][_medoid(labels["default"])]] * draws
+    labels["medoid"] = [labels["default"][most_typical(labels["default"])]] * draws
     return [dict(dataset=spec, seed=seed, variant=name, draw=d,
                  acc=round(float(clustering_accuracy(y, lab)), 4),
                  nmi=round(float(normalized_mutual_info_score(y, lab)), 4))

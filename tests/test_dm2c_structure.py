@@ -191,3 +191,54 @@ def test_whitened_geometry_pairs_clusters_of_a_linearly_distorted_modality(monke
     plain = mean_acc()
     assert default > 0.9  # measured 0.95
     assert default > plain + 0.1  # measured 0.77
+
+
+def test_most_typical_keeps_the_draw_the_others_agree_with():
+    from skdm2c.dm2c._assign import most_typical
+
+    a = np.array([0, 0, 1, 1, 2, 2, 3, 3])
+    renamed = (a + 1) % 4                       # the same partition, other cluster ids
+    near = a.copy()
+    near[0] = 1                                 # one row moved
+    other = np.array([0, 1, 2, 3, 0, 1, 2, 3])  # a different partition
+    assert most_typical([other, a, renamed, near]) in (1, 2)
+    assert most_typical([a]) == 0
+
+
+def test_structure_draws_keep_one_of_them_and_start_with_the_one_draw_result(monkeypatch):
+    from skdm2c.dm2c import _assign
+
+    xa, xb, ya, yb = _shared_geometry(seed=4)
+    n = len(xa) + len(xb)
+    observed = np.zeros((n, 2), dtype=bool)
+    observed[: len(xa), 0] = observed[len(xa):, 1] = True
+    R = [np.full((n, 5), np.nan), np.full((n, 7), np.nan)]
+    R[0][observed[:, 0]], R[1][observed[:, 1]] = xa, xb
+    U = [np.where(observed[:, [m]], 0.0, np.nan) for m in range(2)]
+    one = _assign.structure_matched_kmeans(R, U, observed, 4, 0, n_init=1, random_state=3)
+    seen = {}
+    real = _assign.most_typical
+
+    def spy(labelings):
+        seen["labelings"], seen["kept"] = labelings, real(labelings)
+        return seen["kept"]
+
+    monkeypatch.setattr(_assign, "most_typical", spy)
+    many = _assign.structure_matched_kmeans(R, U, observed, 4, 0, n_init=1, random_state=3,
+                                            n_draws=5)
+    assert len(seen["labelings"]) == 5
+    np.testing.assert_array_equal(seen["labelings"][0], one[0])   # draw 0: the one-draw result
+    np.testing.assert_array_equal(many[0], seen["labelings"][seen["kept"]])
+
+
+def test_structure_n_draws_keeps_predict_consistent_with_labels():
+    rng = np.random.RandomState(5)
+    y = np.repeat(np.arange(4), 30)
+    # overlapping clusters: the draws differ
+    xa = np.eye(4)[y] @ rng.normal(size=(4, 5)) + 0.9 * rng.normal(size=(120, 5))
+    xb = np.eye(4)[y] @ rng.normal(size=(4, 6)) + 0.9 * rng.normal(size=(120, 6))
+    model = DM2CClustering(4, random_state=0, structure_n_draws=4, **FAST).fit(xa[:60], xb[60:])
+    assert model.cluster_assignment_ == "structure"
+    np.testing.assert_array_equal(model.predict(xa[:60], xb[60:]), model.labels_)
+    one = DM2CClustering(4, random_state=0, structure_n_draws=1, **FAST).fit(xa[:60], xb[60:])
+    np.testing.assert_array_equal(one.predict(xa[:60], xb[60:]), one.labels_)

@@ -27,6 +27,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.covariance import OAS
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import adjusted_rand_score
 
 from .._cluster_matching import match_clusters, within_cluster_covariance
 from .._core._base import _count_distinct, kmeans_on_embedding, nearest_center
@@ -342,7 +343,8 @@ def _cooccurrence(models, observed, m, pivot, n_clusters):
     return counts
 
 
-def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, random_state):
+def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, random_state,
+                             n_draws=1):
     """Assignment for unpaired data: clusters of each modality, matched as graphs.
 
     Every modality is clustered on its own features ``R[m]`` (k-means on the
@@ -365,6 +367,13 @@ def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, rando
     centres; for a single-block row that is its own modality's k-means
     cluster.
 
+    With ``n_draws > 1`` the per-modality k-means and the matching are drawn
+    that many times (successive seeds of ``random_state``; the first draw
+    is the one-draw result) and the most typical draw is kept: the one with
+    the highest summed adjusted Rand index to the other draws
+    (:func:`most_typical`).  The matching's signal is weak, so single draws
+    disagree; errors peculiar to one draw are what the others outvote.
+
     Parameters
     ----------
     R : list of ndarray of shape (n_samples, n_features_m)
@@ -373,6 +382,9 @@ def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, rando
         Unified codes of the same blocks (the mean code of each cluster).
     observed, n_clusters, pivot, n_init, random_state
         As in :func:`assign_clusters`.
+    n_draws : int, default=1
+        Draws of the per-modality clusterings and their matching; the most
+        typical is kept.
 
     Returns
     -------
@@ -393,9 +405,12 @@ def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, rando
             f"cluster_assignment='structure' clusters every modality on its own, but "
             f"modality {m} has {distinct} distinct rows for n_clusters={n_clusters}; use "
             "cluster_assignment='joint' or fewer clusters.")
-    models = _cluster_each_modality(R, observed, n_clusters, n_init=n_init, rng=rng)
-    perm = _match_modality_clusters(models, R, observed, n_clusters, pivot, rng)
-    labels, centers, weights = _matched_labels(models, perm, R, observed)
+    draws = []
+    for _ in range(n_draws):
+        models = _cluster_each_modality(R, observed, n_clusters, n_init=n_init, rng=rng)
+        perm = _match_modality_clusters(models, R, observed, n_clusters, pivot, rng)
+        draws.append((models, perm, *_matched_labels(models, perm, R, observed)))
+    models, perm, labels, centers, weights = draws[most_typical([d[2] for d in draws])]
     fused = fused_codes(U, observed)
     pivot_codes = U[pivot][observed[:, pivot]]
     pivot_labels = perm[pivot][models[pivot].labels_]
@@ -403,6 +418,17 @@ def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, rando
                            else pivot_codes[pivot_labels == j].mean(0)
                            for j in range(n_clusters)])
     return labels, mean_codes, centers, weights
+
+
+def most_typical(labelings):
+    """Index of the labeling with the highest summed adjusted Rand index to the others
+    (the first of ties; 0 for a single labeling)."""
+    n = len(labelings)
+    agreement = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            agreement[i, j] = agreement[j, i] = adjusted_rand_score(labelings[i], labelings[j])
+    return int(np.argmax(agreement.sum(axis=1)))
 
 
 def _cluster_each_modality(R, observed, n_clusters, *, n_init, rng):
@@ -463,7 +489,7 @@ def _structure_labels(models, perm, R, observed, centers, weights):
 
 def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state, R=None,
                     extra=(), extra_observed=None, covariance="tied", extra_modalities=None,
-                    n_starts=1):
+                    n_starts=1, n_draws=1):
     """Cluster the rows of packed data from their blocks' unified codes.
 
     Parameters
@@ -498,6 +524,9 @@ def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state
         The modality of every extra block (``"paired"`` with ``"cross-block"``).
     n_starts : int, default=1
         Starts of ``"paired"``, the most likely kept (see :func:`paired_kmeans`).
+    n_draws : int, default=1
+        Draws of ``"structure"``, the most typical kept (see
+        :func:`structure_matched_kmeans`).
 
     Returns
     -------
@@ -519,7 +548,7 @@ def assign_clusters(U, observed, n_clusters, *, how, pivot, n_init, random_state
                              n_starts=n_starts)
     if how == "structure":
         return structure_matched_kmeans(R, U, observed, n_clusters, pivot, n_init=n_init,
-                                        random_state=random_state)
+                                        random_state=random_state, n_draws=n_draws)
     if how == "matched":
         _, centers, per_modality = _matched_on_blocks(U, observed, n_clusters, pivot,
                                                       n_init=n_init, random_state=random_state)

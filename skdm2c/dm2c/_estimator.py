@@ -96,6 +96,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         "own_features": [StrOptions({"auto", "none", "all"})],
         "paired_covariance": [StrOptions({"auto", "tied", "spherical", "cross-block"})],
         "paired_n_init": [Interval(Integral, 1, None, closed="left")],
+        "structure_n_draws": [Interval(Integral, 1, None, closed="left")],
         "translator": [StrOptions({"mlp", "orthogonal"})],
         "procrustes_steps": [Interval(Integral, 0, None, closed="left")],
     }
@@ -150,6 +151,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         own_features="all",
         paired_covariance="auto",
         paired_n_init=8,
+        structure_n_draws=8,
         translator="mlp",
         procrustes_steps=0,
         device="cpu",
@@ -194,6 +196,7 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         self.own_features = own_features
         self.paired_covariance = paired_covariance
         self.paired_n_init = paired_n_init
+        self.structure_n_draws = structure_n_draws
         self.translator = translator
         self.procrustes_steps = procrustes_steps
         self.device = device
@@ -352,7 +355,8 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
             U, observed, self.n_clusters, how=self.cluster_assignment_, pivot=pivot,
             n_init=self.n_init, random_state=seed, R=R, extra=extra,
             extra_observed=extra_observed, covariance=self.paired_covariance_,
-            extra_modalities=list(self._own_imputers), n_starts=self.paired_n_init)
+            extra_modalities=list(self._own_imputers), n_starts=self.paired_n_init,
+            n_draws=self.structure_n_draws)
         self.cluster_centers_ = centers
         n_mod = len(dims)
         self.modality_cluster_centers_ = [np.asarray(c) for c in per_modality[:n_mod]]
