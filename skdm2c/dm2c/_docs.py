@@ -282,15 +282,14 @@ structure_n_draws : int, default=8
     Draws of the ``"structure"`` assignment (unpaired data; not in the
     paper; no effect with other assignments): the per-modality k-means and
     the matching of their clusters are drawn this many times from
-    successive seeds, and the most typical draw is kept, the one whose
-    labels agree best with the other draws' (highest summed adjusted Rand
-    index).  Labels are not used.  The matching's signal is weak, so single
-    draws disagree (cub10: 0.05 ACC standard deviation within one fit); the
-    most typical draw is steadier from seed to seed and measured at +0.013
-    to +0.038 ACC on cub10 in four independent sets of draws, level within
-    about 0.01 on the other sets (``benchmarks/RESULTS.md``).  Each draw
-    costs the step once more (cub10 0.1 s, Scene-15 1 s).  ``1``: the first
-    draw only, the behaviour before this option.
+    successive seeds (the first draw is the one-draw result), and the most
+    typical draw is kept, the one whose labels agree best with the other
+    draws' (highest summed adjusted Rand index).  Labels are not used.  The
+    matching's signal is weak, so single draws disagree (cub10: ACC varies
+    by about 0.05 between draws of one fit); the kept draw varies less and
+    its mean over redraws is not lower (``benchmarks/RESULTS.md``,
+    "Unpaired, fair input").  Each draw costs the step once more (cub10
+    about 0.1 s, Scene-15 about 1 s).  ``1``: the step of earlier versions.
 
 translator : {"mlp", "orthogonal"}, default="mlp"
     ``"mlp"``: the published latent generators (MLPs, ``G[p->m]`` trained
