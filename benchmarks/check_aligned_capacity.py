@@ -67,7 +67,7 @@ def main(argv=None):
     import torch
 
     from skdm2c.benchmark._methods import make_estimator
-    from skdm2c.benchmark._runner import load_benchmark_data
+    from skdm2c.benchmark._runner import training_rows
     from skdm2c.metrics import clustering_accuracy as acc
 
     torch.set_num_threads(1)
@@ -76,10 +76,7 @@ def main(argv=None):
           "rows, default | constrained |\n|---|:---:|:---:|:---:|:---:|")
     scores = []
     for seed in range(args.seeds):
-        bunch, train, _ = load_benchmark_data(spec, seed, args.data_home)
-        X, y = np.asarray(bunch.data)[train], np.asarray(bunch.target)[train]
-        observed = np.asarray(bunch.observed, dtype=bool)[train]
-        k = len(np.unique(y))
+        bunch, X, y, observed, k = training_rows(spec, seed, args.data_home)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)
             est = make_estimator("dm2c", k, seed, 32, modality_dims=bunch.modality_dims).fit(X)

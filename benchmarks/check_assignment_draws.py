@@ -39,26 +39,16 @@ DEFAULT_SPECS = ["cub10:incomplete=0", "cub10:incomplete=0.1", "cub10:incomplete
                  "scene15[view1,view2]:incomplete=0.5"]
 
 
-def _rows(spec, seed, data_home):
-    """``(bunch, X, y, observed, n_clusters)`` of the rows the benchmark fits for ``spec``
-    and ``seed``."""
-    from skdm2c.benchmark._runner import load_benchmark_data
-
-    bunch, train, _ = load_benchmark_data(spec, seed, data_home)
-    X, y = np.asarray(bunch.data)[train], np.asarray(bunch.target)[train]
-    observed = np.asarray(bunch.observed, dtype=bool)[train]
-    return bunch, X, y, observed, len(np.unique(y))
-
-
 def _dm2c_draws(spec, seed, draws, data_home):
     import torch
 
     from skdm2c.benchmark._methods import make_estimator
+    from skdm2c.benchmark._runner import training_rows
     from skdm2c.dm2c._assign import assign_clusters
     from skdm2c.dm2c._own_features import impute_blocks
     from skdm2c.metrics import clustering_accuracy
 
-    bunch, X, y, observed, k = _rows(spec, seed, data_home)
+    bunch, X, y, observed, k = training_rows(spec, seed, data_home)
     est = make_estimator("dm2c", k, seed, 32, modality_dims=bunch.modality_dims).fit(X)
     Xp = est._preprocess(X)
     U = est._block_codes(Xp, torch.device("cpu"))
@@ -83,10 +73,10 @@ def _dm2c_draws(spec, seed, draws, data_home):
 
 def _linear_draws(spec, seed, draws, data_home):
     from skdm2c.benchmark._methods import make_estimator
-    from skdm2c.benchmark._runner import _labels
+    from skdm2c.benchmark._runner import _labels, training_rows
     from skdm2c.metrics import clustering_accuracy
 
-    bunch, X, y, _, k = _rows(spec, seed, data_home)
+    bunch, X, y, _, k = training_rows(spec, seed, data_home)
     scores = []
     for d in range(draws):
         state = seed if d == 0 else 1000 + d

@@ -113,13 +113,10 @@ def _scores(spec, seed, data_home):
 
     from skdm2c import unpack_modalities
     from skdm2c.benchmark._methods import make_estimator
-    from skdm2c.benchmark._runner import _labels, load_benchmark_data
+    from skdm2c.benchmark._runner import _labels, training_rows
     from skdm2c.metrics import clustering_accuracy
 
-    bunch, train, _ = load_benchmark_data(spec, seed, data_home)
-    X, y = np.asarray(bunch.data)[train], np.asarray(bunch.target)[train]
-    observed = np.asarray(bunch.observed, dtype=bool)[train]
-    k = len(np.unique(y))
+    bunch, X, y, observed, k = training_rows(spec, seed, data_home)
     est = make_estimator("dm2c", k, seed, 32, modality_dims=bunch.modality_dims)
     est.set_params(own_features="none").fit(X)
     Xp = est._preprocess(X)

@@ -60,12 +60,9 @@ def _features(spec, seed, data_home):
     """``(R, observed, y, n_clusters, pivot)`` of the benchmark's rows for ``spec`` and
     ``seed``: every modality's own features as DM2C's defaults fit them."""
     from skdm2c.benchmark._methods import make_estimator
-    from skdm2c.benchmark._runner import load_benchmark_data
+    from skdm2c.benchmark._runner import training_rows
 
-    bunch, train, _ = load_benchmark_data(spec, seed, data_home)
-    X, y = np.asarray(bunch.data)[train], np.asarray(bunch.target)[train]
-    observed = np.asarray(bunch.observed, dtype=bool)[train]
-    k = len(np.unique(y))
+    bunch, X, y, observed, k = training_rows(spec, seed, data_home)
     est = make_estimator("dm2c", k, seed, 32, modality_dims=bunch.modality_dims)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # one epoch: the network is not what is measured
@@ -110,11 +107,10 @@ def _step(R, observed, k, pivot, seed, *, n_init=20, spread=False):
 def _seed_rows(spec, seed, draws, data_home):
     from sklearn.metrics import normalized_mutual_info_score
 
-    from skdm2c.metrics import clustering_accuracy
-
+    from skdm2c._rows import unit_rows
     from skdm2c.dm2c._assign import most_typical
     from skdm2c.dm2c._own_features import cluster_structure
-    from skdm2c._rows import unit_rows
+    from skdm2c.metrics import clustering_accuracy
 
     R, observed, y, k, pivot = _features(spec, seed, data_home)
     unit = [np.where(np.isnan(Rm), np.nan, unit_rows(np.nan_to_num(Rm))) for Rm in R]

@@ -364,3 +364,19 @@ def test_comparison_gives_paired_differences_with_standard_errors():
     assert cells[2] == "+0.0000 ± 0.0000 (0/3)"
     assert len(cells) == 3  # no held-out columns: the protocol has no held-out rows
     assert "higher than every baseline on average — ACC (train): yes, NMI (train): no" in md
+
+
+@pytest.mark.parametrize("spec", ["synthetic", "synthetic:incomplete=0.5"])
+def test_training_rows_are_the_fitted_rows_with_their_blocks(spec):
+    from skdm2c import observed_blocks
+    from skdm2c.benchmark import load_benchmark_data, training_rows
+
+    bunch, X, y, observed, k = training_rows(spec, 0)
+    _, train, test = load_benchmark_data(spec, 0)
+    np.testing.assert_array_equal(X, np.asarray(bunch.data)[train])
+    np.testing.assert_array_equal(y, np.asarray(bunch.target)[train])
+    np.testing.assert_array_equal(observed, observed_blocks(X, bunch.modality_dims))
+    assert k == len(np.unique(bunch.target))
+    # unpaired rows hold one block each and leave some rows out; protocol rows are all fitted
+    assert (observed.sum(axis=1) == 1).all() if spec == "synthetic" else observed.all(1).any()
+    assert (len(test) > 0) == (spec == "synthetic")

@@ -18,7 +18,7 @@ from ._report import (
     runs_frame,
     summarize,
 )
-from ._runner import load_benchmark_data, run_benchmark, run_one
+from ._runner import load_benchmark_data, run_benchmark, run_one, training_rows
 from ._specs import SYNTHETIC, DataSpec, parse_spec, sweep_specs
 from ._sweep import plot_sweep, sweep_markdown, sweep_summary
 
@@ -47,6 +47,7 @@ __all__ = [
     "sweep_markdown",
     "sweep_specs",
     "sweep_summary",
+    "training_rows",
 ]
 
 

@@ -50,6 +50,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._modality import observed_blocks
 from ._methods import ABLATIONS, COST, make_estimator, params_hash, stack_width
 from ._specs import SYNTHETIC, UNPAIRED, parse_spec
 
@@ -146,6 +147,42 @@ def load_benchmark_data(dataset, seed, data_home=None):
     _DATA_CACHE.clear()  # keep one data set in memory per process
     _DATA_CACHE[key] = (bunch, train, test)
     return bunch, train, test
+
+
+def training_rows(dataset, seed, data_home=None):
+    """The rows a method is fitted on for one data-set specification and seed.
+
+    :func:`load_benchmark_data` restricted to its ``train_index``, with the
+    blocks each row observes; the measurement scripts in ``benchmarks/``
+    start from these.
+
+    Parameters
+    ----------
+    dataset : str or DataSpec
+        Data-set specification.
+    seed : int
+        Seed of the assignment, the split and the protocol draw.
+    data_home : str or path-like, default=None
+        Folder of the real data sets; ``None``: the loaders' default.
+
+    Returns
+    -------
+    bunch : sklearn.utils.Bunch
+        As :func:`load_benchmark_data` returns it (all rows).
+    X : ndarray of shape (n_train, n_features)
+        The packed training rows.
+    y : ndarray of shape (n_train,)
+        Their labels (for scoring only).
+    observed : ndarray of shape (n_train, n_modalities), dtype=bool
+        Blocks each training row observes.
+    n_clusters : int
+        Number of classes of the data set.
+    """
+    bunch, train, _ = load_benchmark_data(dataset, seed, data_home)
+    X, y = np.asarray(bunch.data)[train], np.asarray(bunch.target)[train]
+    observed = (np.asarray(bunch.observed, dtype=bool)[train] if "observed" in bunch
+                else observed_blocks(X, bunch.modality_dims))
+    return bunch, X, y, observed, _n_clusters(bunch)
 
 
 def _loader_kwargs(spec, seed, data_home):
