@@ -31,20 +31,12 @@ def row_costs(est, X, observed):
     :meth:`DM2CClustering.predict`."""
     from skdm2c.dm2c._assign import _block_cost, _unit_codes
     from skdm2c.dm2c._joint_mixture import JointMixture
-    from skdm2c.dm2c._own_features import impute_blocks
 
     if est.cluster_assignment_ != "paired" or isinstance(est._assignment_weights, JointMixture):
         raise ValueError("row costs need the paired step with the tied or spherical metric; "
                          f"this fit used {est.cluster_assignment_!r} / "
                          f"{getattr(est, 'paired_covariance_', None)!r}.")
-    Xp = est._preprocess(X)
-    U = est._block_codes(Xp, est._inference_device())
-    centers = list(est.modality_cluster_centers_)
-    if est._own_imputers:
-        extra, extra_observed = impute_blocks(est._modality_features(Xp), observed,
-                                              est._own_imputers)
-        U, observed = U + list(extra), np.hstack([observed, extra_observed])
-        centers += est.own_feature_cluster_centers_
+    U, observed, centers = est._assignment_blocks(est._preprocess(X), observed)
     return _block_cost(_unit_codes(U), observed, centers, est._assignment_weights)
 
 

@@ -517,8 +517,16 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
             Cluster index of each row, in packed (concatenation) order.
         """
         X, observed = validated_predict_input(self, X, Xs)
-        Xp = self._preprocess(X)
-        centers = self.modality_cluster_centers_
+        U, observed, centers = self._assignment_blocks(self._preprocess(X), observed)
+        return nearest_observed(U, observed, centers, how=self.cluster_assignment_,
+                                weights=self._assignment_weights)
+
+    def _assignment_blocks(self, Xp, observed):
+        """``(blocks, observed, centers)`` the fitted final step compares preprocessed rows
+        ``Xp`` with: every modality's codes (its own features with ``"structure"``), then
+        the own-feature blocks (predicted where a row lacks the modality), the blocks each
+        row has, and the centres of every block."""
+        centers = list(self.modality_cluster_centers_)
         if self.cluster_assignment_ == "structure":
             U = self._modality_features(Xp)
         else:
@@ -526,10 +534,9 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         if self._own_imputers:
             extra, extra_observed = impute_blocks(self._modality_features(Xp), observed,
                                                   self._own_imputers)
-            U, observed = U + extra, np.hstack([observed, extra_observed])
-            centers = centers + self.own_feature_cluster_centers_
-        return nearest_observed(U, observed, centers, how=self.cluster_assignment_,
-                                weights=self._assignment_weights)
+            U, observed = U + list(extra), np.hstack([observed, extra_observed])
+            centers += self.own_feature_cluster_centers_
+        return U, observed, centers
 
     @property
     def _n_features_out(self):
