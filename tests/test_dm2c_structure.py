@@ -34,6 +34,18 @@ def _shared_geometry(seed=0, sizes=(20, 35, 50, 65), noise=0.3):
     return xa, xb, y, yb
 
 
+def _structure_inputs(seed):
+    """``(R, observed, y)`` of :func:`_shared_geometry` as the structure step reads them:
+    every modality's features on its own rows, NaN elsewhere."""
+    xa, xb, ya, yb = _shared_geometry(seed=seed)
+    n = len(xa) + len(xb)
+    observed = np.zeros((n, 2), dtype=bool)
+    observed[: len(xa), 0] = observed[len(xa):, 1] = True
+    R = [np.full((n, 5), np.nan), np.full((n, 7), np.nan)]
+    R[0][observed[:, 0]], R[1][observed[:, 1]] = xa, xb
+    return R, observed, np.r_[ya, yb]
+
+
 def test_unpaired_default_recovers_the_correspondence_from_structure_and_sizes():
     xa, xb, ya, yb = _shared_geometry()
     y = np.r_[ya, yb]
@@ -124,12 +136,8 @@ def test_structure_labels_do_not_depend_on_the_unified_codes():
     data (finding 19), so other codes must give the same labels."""
     from skdm2c.dm2c._assign import structure_matched_kmeans
 
-    xa, xb, ya, yb = _shared_geometry(seed=2)
-    n = len(xa) + len(xb)
-    observed = np.zeros((n, 2), dtype=bool)
-    observed[: len(xa), 0] = observed[len(xa):, 1] = True
-    R = [np.full((n, 5), np.nan), np.full((n, 7), np.nan)]
-    R[0][observed[:, 0]], R[1][observed[:, 1]] = xa, xb
+    R, observed, y = _structure_inputs(seed=2)
+    n = len(y)
     rng = np.random.RandomState(0)
 
     def codes():
@@ -141,7 +149,7 @@ def test_structure_labels_do_not_depend_on_the_unified_codes():
     first = structure_matched_kmeans(R, codes(), observed, 4, 0, n_init=3, random_state=0)
     second = structure_matched_kmeans(R, codes(), observed, 4, 0, n_init=3, random_state=0)
     np.testing.assert_array_equal(first[0], second[0])
-    assert clustering_accuracy(np.r_[ya, yb], first[0]) > 0.95
+    assert clustering_accuracy(y, first[0]) > 0.95
 
 
 def test_unpaired_labels_without_training_are_the_trained_labels():
@@ -208,12 +216,7 @@ def test_most_typical_keeps_the_draw_the_others_agree_with():
 def test_structure_draws_keep_one_of_them_and_start_with_the_one_draw_result(monkeypatch):
     from skdm2c.dm2c import _assign
 
-    xa, xb, ya, yb = _shared_geometry(seed=4)
-    n = len(xa) + len(xb)
-    observed = np.zeros((n, 2), dtype=bool)
-    observed[: len(xa), 0] = observed[len(xa):, 1] = True
-    R = [np.full((n, 5), np.nan), np.full((n, 7), np.nan)]
-    R[0][observed[:, 0]], R[1][observed[:, 1]] = xa, xb
+    R, observed, _ = _structure_inputs(seed=4)
     U = [np.where(observed[:, [m]], 0.0, np.nan) for m in range(2)]
     one = _assign.structure_matched_kmeans(R, U, observed, 4, 0, n_init=1, random_state=3)
     seen = {}
