@@ -338,8 +338,10 @@ class DM2CClustering(MixedModalFitPredictMixin, MixedModalFitTransformMixin, Bas
         if assignment == "structure":
             self._fit_modality_reducers(views, seed)
             R = self._modality_features(Xp)
-            small = unclusterable_modality(R, observed, self.n_clusters)
-            if self.cluster_assignment == "auto" and small is not None:
+            # an explicit "structure" refuses such a modality itself, by name
+            small = (unclusterable_modality(R, observed, self.n_clusters)
+                     if self.cluster_assignment == "auto" else None)
+            if small is not None:
                 # a modality has too few rows to be clustered on its own
                 warnings.warn(
                     f"DM2CClustering: modality {names[small[0]]!r} has {small[1]} distinct "
