@@ -55,9 +55,29 @@ class InputScaleWarning(UserWarning):
 
 
 def warn_constant_modalities(X, observed, dims, names, owner):
-    """Warn (``DegenerateClusteringWarning``) for every modality whose rows of the packed
-    ``X`` (blocks ``observed``, widths ``dims``) all hold the same values at fit: its rows
-    all get the same code, so they can only share one cluster."""
+    """Warn for every modality whose rows all hold the same values at fit.
+
+    Such a modality's rows all get the same code, so they can only share one
+    cluster.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, sum(dims))
+        Packed training rows.
+    observed : ndarray of shape (n_samples, n_modalities), dtype=bool
+        Blocks each row observes.
+    dims : sequence of int
+        Width of every modality's block.
+    names : sequence of str
+        Modality names, for the message.
+    owner : str
+        The estimator named in the message.
+
+    Warns
+    -----
+    DegenerateClusteringWarning
+        Naming the modality, its columns and its number of rows.
+    """
     start = 0
     for m, width in enumerate(dims):
         V = X[observed[:, m], start:start + width]

@@ -421,8 +421,19 @@ def structure_matched_kmeans(R, U, observed, n_clusters, pivot, *, n_init, rando
 
 
 def most_typical(labelings):
-    """Index of the labeling with the highest summed adjusted Rand index to the others
-    (the first of ties; 0 for a single labeling)."""
+    """Index of the most typical of several labelings of the same rows.
+
+    Parameters
+    ----------
+    labelings : list of ndarray of shape (n_samples,)
+        Cluster labels of the same rows, from different draws.
+
+    Returns
+    -------
+    index : int
+        The labeling with the highest summed adjusted Rand index to the
+        others (the first of ties; 0 for a single labeling).
+    """
     n = len(labelings)
     agreement = np.zeros((n, n))
     for i in range(n):
