@@ -13,7 +13,7 @@ k-means clusters, on the same codes.  Labels are used only to score.
 
 Output: one line per (data set, seed) and the means (ACC / NMI, all rows).
 
-Run (the numbers quoted in ``RESULTS.md``)::
+Run (the numbers quoted in ``HISTORY.md``, section A)::
 
     python benchmarks/check_linear_tied.py --seeds 20
     python benchmarks/check_linear_tied.py --seeds 5 \

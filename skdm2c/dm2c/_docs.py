@@ -156,7 +156,7 @@ lambda_contrastive : float, default=1.0
     added about 0.08 ACC on cub10 (0.750 against 0.672 without) and 0.01 on
     Scene-15 (0.327 against 0.314); those 5 seeds favoured the default,
     whose 20-seed mean on cub10 was 0.723.  ``0`` switches it off
-    (``benchmarks/RESULTS.md``).
+    (``benchmarks/HISTORY.md``).
 
 pair_temperature : float, default=0.5
     Temperature of the contrastive pair loss; with
@@ -170,7 +170,7 @@ learn_pair_temperature : bool, default=True
     fixed temperature is data-dependent: 0.2 or 0.1 lifts Scene-15 and
     landuse21 but costs cub10 several points; the learned one starts soft
     and sharpens as the pairs align, and was at or above the fixed 0.5 on
-    every set measured (``benchmarks/RESULTS.md``).  ``False`` keeps
+    every set measured (``benchmarks/HISTORY.md``).  ``False`` keeps
     ``pair_temperature`` fixed.  Without multi-block rows, or with
     ``lambda_contrastive=0``, it has no effect.
 
@@ -259,7 +259,7 @@ paired_covariance : {"auto", "tied", "spherical", "cross-block"}, default="auto"
     the mixture's means are the ``modality_cluster_centers_`` and
     ``own_feature_cluster_centers_``.  The effect of each choice on the
     same trained networks (cub10, Scene-15, landuse21) is measured in
-    ``benchmarks/RESULTS.md``.
+    ``benchmarks/HISTORY.md``.
 
 paired_n_init : int, default=8
     Starts of the ``"paired"`` assignment (not in the paper; no effect with
@@ -288,7 +288,7 @@ structure_n_draws : int, default=8
     matching's signal is weak, so single draws disagree (cub10: ACC varies
     by about 0.05 between draws of one fit); the kept draw varies less and
     its mean over redraws is not lower (``benchmarks/RESULTS.md``,
-    "Unpaired, fair input").  Each draw costs the step once more (cub10
+    section 2).  Each draw costs the step once more (cub10
     about 0.1 s, Scene-15 about 1 s).  ``1``: the step of earlier versions.
 
 translator : {"mlp", "orthogonal"}, default="mlp"
