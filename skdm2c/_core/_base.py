@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import torch
+from scipy.spatial.distance import cdist
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -75,7 +76,7 @@ _PACKED_HINT = (
 
 def nearest_center(Z, centers):
     """Index of the nearest centre (squared Euclidean distance) of every row of ``Z``."""
-    d2 = ((Z[:, None, :] - centers[None, :, :]) ** 2).sum(-1)
+    d2 = cdist(Z, centers, "sqeuclidean")  # no (rows, centres, width) temporary
     return np.argmin(d2, axis=1).astype(np.int64)
 
 

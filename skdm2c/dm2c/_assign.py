@@ -25,6 +25,7 @@ import warnings
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+from scipy.spatial.distance import cdist
 from sklearn.covariance import OAS
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
@@ -125,7 +126,8 @@ def _block_cost(U, observed, centers, weights=None):
             # P = L L^T, so the Mahalanobis distance is the Euclidean one after L
             L = np.linalg.cholesky(w)
             X, C, w = X @ L, C @ L, 1.0
-        cost[rows] += ((X[:, None, :] - C[None]) ** 2).sum(-1) * w
+        # cdist, not a broadcast difference: no (rows, clusters, width) temporary
+        cost[rows] += cdist(X, C, "sqeuclidean") * w
     return cost
 
 
