@@ -19,11 +19,11 @@ Run (the numbers quoted in ``RESULTS.md``)::
     python benchmarks/check_cca_shrinkage.py --seeds 5 > benchmarks/check_cca_shrinkage.txt
 """
 
-import argparse
-import os
 import warnings
 
 import numpy as np
+
+from _per_seed import script_parser
 
 DEFAULT_SPECS = ["cub10:incomplete=0.1", "cub10:incomplete=0.3", "cub10:incomplete=0.5",
                  "cub10:aligned=0.5", "scene15[view1,view2]:incomplete=0.1",
@@ -68,11 +68,8 @@ def table(results, shrinkages, default=0.5):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", nargs="+", default=DEFAULT_SPECS)
-    parser.add_argument("--seeds", type=int, default=5)
+    parser = script_parser(__doc__, DEFAULT_SPECS, 5, jsonl=False)
     parser.add_argument("--shrinkage", nargs="+", type=float, default=DEFAULT_SHRINKAGE)
-    parser.add_argument("--data-home", default=os.environ.get("SKDM2C_DATA"))
     args = parser.parse_args(argv)
     if 0.5 not in args.shrinkage:
         parser.error("--shrinkage must include the default 0.5.")

@@ -27,13 +27,11 @@ Run (the numbers quoted in ``DM2C_INVESTIGATION.md``, finding 23)::
         --out benchmarks/check_consensus_matching.jsonl
 """
 
-import argparse
-import json
-import os
 import warnings
 
 import numpy as np
 
+from _per_seed import print_from_results, run_per_seed, script_parser
 from check_structure_variants import _features
 
 DEFAULT_SPECS = ["3sources:incomplete=0", "uci_mfeat:incomplete=0", "scene15:incomplete=0",
@@ -135,37 +133,21 @@ def summary(rows):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", nargs="+", default=DEFAULT_SPECS)
-    parser.add_argument("--seeds", type=int, default=5)
+    parser = script_parser(__doc__, DEFAULT_SPECS, 5)
     parser.add_argument("--draws", type=int, default=8)
     parser.add_argument("--sweeps", type=int, default=3)
-    parser.add_argument("--data-home", default=os.environ.get("SKDM2C_DATA"))
-    parser.add_argument("--out", default=None)
-    parser.add_argument("--from-results", default=None,
-                        help="only print the table of an earlier --out file")
     args = parser.parse_args(argv)
-    if args.from_results:
-        with open(args.from_results) as fh:
-            print(summary([json.loads(line) for line in fh if line.strip()]))
+    if print_from_results(args, summary):
         return
     if args.draws < 2:
         parser.error(f"--draws must be at least 2; got {args.draws}.")
-    import torch
 
-    torch.set_num_threads(1)
-    rows = []
-    for spec in args.datasets:
-        for seed in range(args.seeds):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # one epoch: the network is not measured
-                new = _seed_rows(spec, seed, args.draws, args.data_home, args.sweeps)
-            rows.extend(new)
-            if args.out:
-                with open(args.out, "a") as fh:
-                    fh.writelines(json.dumps(r) + "\n" for r in new)
-            print(f"{spec} seed {seed} done", flush=True)
-    print(summary(rows))
+    def records_of(spec, seed):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # one epoch: the network is not measured
+            return _seed_rows(spec, seed, args.draws, args.data_home, args.sweeps)
+
+    run_per_seed(args, records_of, summary, lambda spec, seed, new: f"{spec} seed {seed} done")
 
 
 if __name__ == "__main__":

@@ -23,12 +23,11 @@ Run (the numbers quoted in ``RESULTS.md``)::
         --out benchmarks/check_paired_starts.jsonl
 """
 
-import argparse
-import json
-import os
 import warnings
 
 import numpy as np
+
+from _per_seed import print_from_results, run_per_seed, script_parser
 
 DEFAULT_SPECS = ["cub10:aligned=0.5", "cub10:incomplete=0.5", "cub10:incomplete=0.1"]
 N_STARTS, GROUP = 16, 8
@@ -116,33 +115,18 @@ def summary(records):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", nargs="+", default=DEFAULT_SPECS)
-    parser.add_argument("--seeds", type=int, default=20)
-    parser.add_argument("--data-home", default=os.environ.get("SKDM2C_DATA"))
-    parser.add_argument("--out", default=None)
-    parser.add_argument("--from-results", default=None,
-                        help="only print the table of an earlier --out file")
-    args = parser.parse_args(argv)
-    if args.from_results:
-        with open(args.from_results) as fh:
-            print(summary([json.loads(line) for line in fh if line.strip()]))
+    args = script_parser(__doc__, DEFAULT_SPECS, 20).parse_args(argv)
+    if print_from_results(args, summary):
         return
-    import torch
 
-    torch.set_num_threads(1)
-    records = []
-    for spec in args.datasets:
-        for seed in range(args.seeds):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # convergence notes of single starts
-                record = _starts(spec, seed, args.data_home)
-            records.append(record)
-            if args.out:
-                with open(args.out, "a") as fh:
-                    fh.write(json.dumps(record) + "\n")
-            print(f"{spec} seed {seed}: benchmark {record['benchmark_acc']:.3f}", flush=True)
-    print(summary(records))
+    def records_of(spec, seed):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # convergence notes of single starts
+            return [_starts(spec, seed, args.data_home)]
+
+    run_per_seed(args, records_of, summary,
+                 lambda spec, seed, new: f"{spec} seed {seed}: benchmark "
+                                         f"{new[0]['benchmark_acc']:.3f}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,9 @@ SCRIPTS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 def _load(name):
+    # the scripts run as `python benchmarks/NAME.py`, with their folder on the path
+    if str(SCRIPTS) not in sys.path:
+        sys.path.insert(0, str(SCRIPTS))
     spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -202,3 +206,54 @@ def test_aligned_capacity_row_costs_reproduce_predict():
     with pytest.raises(ValueError, match="tied or spherical"):
         script.row_costs(est.set_params(paired_covariance="cross-block").fit(data.data),
                          data.data, observed)
+
+
+def test_per_seed_runner_writes_every_record_and_rereads_them(tmp_path, capsys):
+    runner = _load("_per_seed")
+    out = tmp_path / "records.jsonl"
+    args = runner.script_parser("Doc.", ["a", "b"], 2).parse_args(["--out", str(out)])
+
+    def summary(records):
+        return "|".join(f"{r['spec']}{r['seed']}" for r in records)
+
+    records = runner.run_per_seed(
+        args, lambda spec, seed: [{"spec": spec, "seed": seed}], summary,
+        lambda spec, seed, new: f"{spec} {seed} done")
+    assert [(r["spec"], r["seed"]) for r in records] == [("a", 0), ("a", 1), ("b", 0), ("b", 1)]
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == ["a 0 done", "a 1 done", "b 0 done", "b 1 done", "a0|a1|b0|b1"]
+    again = runner.script_parser("Doc.", [], 1).parse_args(["--from-results", str(out)])
+    assert runner.print_from_results(again, summary)
+    assert capsys.readouterr().out.strip() == "a0|a1|b0|b1"
+    assert not runner.print_from_results(args, summary)
+
+
+def test_consensus_matching_mends_a_matching_the_other_modalities_contradict():
+    from sklearn.cluster import KMeans
+
+    script = _load("check_consensus_matching")
+    rng = np.random.RandomState(0)
+    k, per = 5, 40
+    centres = rng.normal(size=(k, 4)) * [4, 3, 2, 1]
+    y = np.repeat(np.arange(k), per)
+    # three modalities: the same clusters under different invertible linear maps
+    R, models = [], []
+    n = 3 * k * per
+    observed = np.zeros((n, 3), dtype=bool)
+    for m in range(3):
+        rows = np.arange(m * k * per, (m + 1) * k * per)
+        observed[rows, m] = True
+        Z = (centres[y] + 0.05 * rng.normal(size=(k * per, 4))) @ rng.normal(size=(4, 4))
+        block = np.full((n, 4), np.nan)
+        block[rows] = Z
+        R.append(block)
+        km = KMeans(k, n_init=10, random_state=m).fit(Z)
+        models.append(km)
+    # the true matching of every modality's clusters to modality 0's
+    truth = [np.array([np.bincount(models[0].labels_[y == np.bincount(y[km.labels_ == c]).argmax()],
+                                   minlength=k).argmax() for c in range(k)]) for km in models]
+    wrong = [p.copy() for p in truth]
+    wrong[1][[0, 1]] = wrong[1][[1, 0]]  # modality 1 with two clusters swapped
+    mended = script.consensus(models, R, observed, k, 0, wrong)
+    for m in range(3):
+        np.testing.assert_array_equal(mended[m], truth[m])
