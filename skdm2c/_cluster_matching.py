@@ -50,7 +50,8 @@ from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import cdist
 from sklearn.utils import check_random_state
 
-__all__ = ["match_clusters", "cluster_and_match", "within_cluster_covariance"]
+__all__ = ["match_clusters", "matching_objective", "cluster_and_match",
+           "within_cluster_covariance"]
 
 _METHODS = ("gw", "linear")
 _STRUCTURES = ("cosine", "euclidean", "whitened-cosine")
@@ -318,6 +319,61 @@ def _match_one(pairs, L, p, q, method, n_restarts, rng):
     return best
 
 
+def _prepare(centers, sizes, cooccurrence, cross_cost, reference, method, structure,
+             within_covariances, size_weight, cooccurrence_weight, cross_cost_weight):
+    """Validate :func:`match_clusters`' inputs and build every modality's matching problem.
+
+    Returns ``(k, problems)``: ``problems[m]`` is ``None`` for the reference and
+    otherwise ``(pairs, L, p, q)``: the ``(modality, reference)`` structure
+    matrices (one pair per structure; ``None`` for ``method="linear"``), the
+    linear cost and the relaxation's marginals (``None`` without sizes).
+    """
+    centers, k = _check_centers(centers)
+    n_mod = len(centers)
+    if (isinstance(reference, bool) or not isinstance(reference, numbers.Integral)
+            or not 0 <= reference < n_mod):
+        raise ValueError(f"reference must be an int in [0, {n_mod - 1}]; got {reference!r}.")
+    structure = _check_structure(structure)
+    covariances = _check_within_covariances(within_covariances, structure, centers)
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {_METHODS}; got {method!r}.")
+    size_weight = _check_weight(size_weight, "size_weight")
+    cooccurrence_weight = _check_weight(cooccurrence_weight, "cooccurrence_weight")
+    cross_cost_weight = _check_weight(cross_cost_weight, "cross_cost_weight")
+    sizes = _check_per_modality(sizes, "sizes", n_mod, (k,), nonneg=True)
+    cooccurrence = _check_per_modality(cooccurrence, "cooccurrence", n_mod, (k, k),
+                                       nonneg=True)
+    cross_cost = _check_per_modality(cross_cost, "cross_cost", n_mod, (k, k), nonneg=False)
+    shares = []
+    for m, s in enumerate(sizes):
+        if s is not None and s.sum() <= 0:
+            raise ValueError(f"sizes[{m}] must have a positive sum.")
+        shares.append(None if s is None else s / s.sum())
+    structures = ([[_structure(c, w, kind, cov) for kind in structure]
+                   for c, w, cov in zip(centers, shares, covariances)]
+                  if method == "gw" else None)
+    problems = []
+    for m in range(n_mod):
+        if m == reference:
+            problems.append(None)
+            continue
+        L = _linear_terms(k, shares[m], shares[reference], size_weight, cooccurrence[m],
+                          cooccurrence_weight, cross_cost[m], cross_cost_weight)
+        if method == "linear" and k > 1 and not np.any(L):
+            raise ValueError(
+                f"method='linear' needs a linear signal for modality {m}: a non-zero "
+                "cooccurrence or cross_cost entry with a positive weight, or sizes "
+                "with size_weight > 0.")
+        p = q = None
+        if shares[m] is not None and shares[reference] is not None:
+            # marginals for the relaxation; a tiny floor keeps empty clusters matchable
+            p = (shares[m] + 1e-3 / k) / (1 + 1e-3)
+            q = (shares[reference] + 1e-3 / k) / (1 + 1e-3)
+        pairs = list(zip(structures[m], structures[reference])) if structures else None
+        problems.append((pairs, L, p, q))
+    return k, problems
+
+
 # ------------------------------------------------------------------ public API
 def match_clusters(centers, *, sizes=None, cooccurrence=None, cross_cost=None, reference=0,
                    method="gw", structure="cosine", within_covariances=None, n_restarts=10,
@@ -422,54 +478,90 @@ default=None
     >>> perm[1].tolist()
     [3, 0, 4, 1, 2]
     """
-    centers, k = _check_centers(centers)
-    n_mod = len(centers)
-    if (isinstance(reference, bool) or not isinstance(reference, numbers.Integral)
-            or not 0 <= reference < n_mod):
-        raise ValueError(f"reference must be an int in [0, {n_mod - 1}]; got {reference!r}.")
-    structure = _check_structure(structure)
-    covariances = _check_within_covariances(within_covariances, structure, centers)
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {_METHODS}; got {method!r}.")
+    k, problems = _prepare(centers, sizes, cooccurrence, cross_cost, reference, method,
+                           structure, within_covariances, size_weight, cooccurrence_weight,
+                           cross_cost_weight)
     if (isinstance(n_restarts, bool) or not isinstance(n_restarts, numbers.Integral)
             or n_restarts < 1):
         raise ValueError(f"n_restarts must be an int >= 1; got {n_restarts!r}.")
-    size_weight = _check_weight(size_weight, "size_weight")
-    cooccurrence_weight = _check_weight(cooccurrence_weight, "cooccurrence_weight")
-    cross_cost_weight = _check_weight(cross_cost_weight, "cross_cost_weight")
-    sizes = _check_per_modality(sizes, "sizes", n_mod, (k,), nonneg=True)
-    cooccurrence = _check_per_modality(cooccurrence, "cooccurrence", n_mod, (k, k),
-                                       nonneg=True)
-    cross_cost = _check_per_modality(cross_cost, "cross_cost", n_mod, (k, k), nonneg=False)
-    shares = []
-    for m, s in enumerate(sizes):
-        if s is not None and s.sum() <= 0:
-            raise ValueError(f"sizes[{m}] must have a positive sum.")
-        shares.append(None if s is None else s / s.sum())
     rng = check_random_state(random_state)
-    structures = ([[_structure(c, w, kind, cov) for kind in structure]
-                   for c, w, cov in zip(centers, shares, covariances)]
-                  if method == "gw" else None)
     perms = []
-    for m in range(n_mod):
-        if m == reference:
+    for problem in problems:
+        if problem is None:  # the reference
             perms.append(np.arange(k, dtype=np.int64))
             continue
-        L = _linear_terms(k, shares[m], shares[reference], size_weight, cooccurrence[m],
-                          cooccurrence_weight, cross_cost[m], cross_cost_weight)
-        if method == "linear" and k > 1 and not np.any(L):
-            raise ValueError(
-                f"method='linear' needs a linear signal for modality {m}: a non-zero "
-                "cooccurrence or cross_cost entry with a positive weight, or sizes "
-                "with size_weight > 0.")
-        p = q = None
-        if shares[m] is not None and shares[reference] is not None:
-            # marginals for the relaxation; a tiny floor keeps empty clusters matchable
-            p = (shares[m] + 1e-3 / k) / (1 + 1e-3)
-            q = (shares[reference] + 1e-3 / k) / (1 + 1e-3)
-        pairs = list(zip(structures[m], structures[reference])) if structures else None
+        pairs, L, p, q = problem
         perms.append(_match_one(pairs, L, p, q, method, int(n_restarts), rng))
     return perms
+
+
+def matching_objective(centers, perms, *, sizes=None, cooccurrence=None, cross_cost=None,
+                       reference=0, structure="cosine", within_covariances=None,
+                       size_weight=1.0, cooccurrence_weight=1.0, cross_cost_weight=1.0):
+    """The objective :func:`match_clusters` minimises, for given matchings, and its
+    mean over random matchings.
+
+    A diagnostic of how much the unpaired signals say: a matching whose
+    objective is not clearly below the random mean is no better supported
+    than a blind pairing.  Comparing the objective of a known correct
+    matching (on data with labels) with the random mean measures whether the
+    signals can identify the correspondence at all
+    (``benchmarks/check_matching_signal.py``).
+
+    Parameters
+    ----------
+    centers, sizes, cooccurrence, cross_cost, reference, structure, \
+within_covariances, size_weight, cooccurrence_weight, cross_cost_weight
+        As in :func:`match_clusters` (``method="gw"``).
+    perms : list of array-like of shape (n_clusters,)
+        One matching per modality, as :func:`match_clusters` returns them;
+        the reference's entry is ignored.
+
+    Returns
+    -------
+    objective : ndarray of shape (n_modalities,)
+        The objective of every modality's matching (0 for the reference).
+    random_mean : ndarray of shape (n_modalities,)
+        Its exact mean over uniformly random matchings (0 for the
+        reference): one per normalised structure term, plus the mean of the
+        linear terms.
+
+    Raises
+    ------
+    ValueError
+        On any input :func:`match_clusters` refuses, or a ``perms`` entry
+        that is not a permutation of the clusters.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdm2c._cluster_matching import match_clusters, matching_objective
+    >>> rng = np.random.RandomState(0)
+    >>> a = rng.normal(size=(5, 3)) * [1, 2, 4]
+    >>> b = a[[3, 0, 4, 1, 2]] + 0.01 * rng.normal(size=(5, 3))
+    >>> perm = match_clusters([a, b], random_state=0)
+    >>> objective, random_mean = matching_objective([a, b], perm)
+    >>> bool(objective[1] < 0.01 * random_mean[1])
+    True
+    """
+    k, problems = _prepare(centers, sizes, cooccurrence, cross_cost, reference, "gw",
+                           structure, within_covariances, size_weight, cooccurrence_weight,
+                           cross_cost_weight)
+    _check_list_length(perms, "perms", len(problems))
+    objective, random_mean = np.zeros(len(problems)), np.zeros(len(problems))
+    for m, problem in enumerate(problems):
+        if problem is None:
+            continue
+        perm = np.asarray(perms[m])
+        if (perm.shape != (k,) or perm.dtype.kind not in "iu"
+                or not np.array_equal(np.sort(perm), np.arange(k))):
+            raise ValueError(f"perms[{m}] must be a permutation of range({k}); got "
+                             f"{perms[m]!r}.")
+        pairs, L, _, _ = problem
+        obj = _Objective(pairs, L)
+        objective[m] = obj(perm)
+        random_mean[m] = len(obj.terms) + L.sum() / k
+    return objective, random_mean
 
 
 def within_cluster_covariance(X, labels, centers):

@@ -452,19 +452,26 @@ def _cluster_each_modality(R, observed, n_clusters, *, n_init, rng):
             for m, Rm in enumerate(R)]
 
 
+def matching_inputs(models, R, observed, n_clusters, pivot):
+    """Keyword arguments of :func:`~skdm2c._cluster_matching.match_clusters` (and
+    :func:`~skdm2c._cluster_matching.matching_objective`) for every modality's k-means
+    ``models``: the centres, their sizes, pooled within-cluster covariances and
+    co-occurrence counts, the pivot as reference and the structure of the unpaired step."""
+    sizes = [np.bincount(km.labels_, minlength=n_clusters) for km in models]
+    within = [within_cluster_covariance(R[m][observed[:, m]], km.labels_, km.cluster_centers_)
+              for m, km in enumerate(models)]
+    cooc = [_cooccurrence(models, observed, m, pivot, n_clusters) for m in range(len(models))]
+    return dict(centers=[km.cluster_centers_ for km in models], sizes=sizes,
+                cooccurrence=cooc, reference=pivot, structure=UNPAIRED_STRUCTURE,
+                within_covariances=within)
+
+
 def _match_modality_clusters(models, R, observed, n_clusters, pivot, rng, *, cross_cost=None,
                              cross_cost_weight=1.0):
     """``perm[m][k]``: the pivot's cluster matched to cluster ``k`` of modality ``m``, from
     the centres' structure (plain and whitened cosine), the sizes and co-occurrence (and an
     optional further linear cost per modality, as in :func:`match_clusters`)."""
-    n_mod = len(models)
-    sizes = [np.bincount(km.labels_, minlength=n_clusters) for km in models]
-    within = [within_cluster_covariance(R[m][observed[:, m]], km.labels_, km.cluster_centers_)
-              for m, km in enumerate(models)]
-    cooc = [_cooccurrence(models, observed, m, pivot, n_clusters) for m in range(n_mod)]
-    return match_clusters([km.cluster_centers_ for km in models], sizes=sizes,
-                          cooccurrence=cooc, reference=pivot,
-                          structure=UNPAIRED_STRUCTURE, within_covariances=within,
+    return match_clusters(**matching_inputs(models, R, observed, n_clusters, pivot),
                           cross_cost=cross_cost, cross_cost_weight=cross_cost_weight,
                           random_state=rng.randint(np.iinfo(np.int32).max))
 
