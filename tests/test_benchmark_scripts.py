@@ -257,3 +257,56 @@ def test_consensus_matching_mends_a_matching_the_other_modalities_contradict():
     mended = script.consensus(models, R, observed, k, 0, wrong)
     for m in range(3):
         np.testing.assert_array_equal(mended[m], truth[m])
+
+
+def test_matching_signal_script_scores_the_step_and_the_correct_matching(tmp_path, capsys):
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from skdm2c.dm2c._assign import structure_matched_kmeans
+
+    script = _load("check_matching_signal")
+    spec = "synthetic:incomplete=0"
+    out = tmp_path / "signal.jsonl"
+    script.main(["--datasets", spec, "--seeds", "1", "--draws", "2", "--out", str(out)])
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    R, observed, y, k, pivot = script._features(spec, 0, None)
+    assert len(rows) == 2 * (len(R) - 1) and {r["modality"] for r in rows} == \
+        set(range(len(R))) - {pivot}
+    U = [np.where(np.isnan(r[:, :1]), np.nan, 0.0) for r in R]
+    for d in (0, 1):  # the step's labels are the estimator's step with that seed
+        labels = structure_matched_kmeans(R, U, observed, k, pivot, n_init=20,
+                                          random_state=5000 + d)[0]
+        record = next(r for r in rows if r["draw"] == d)
+        assert record["nmi"] == round(normalized_mutual_info_score(y, labels), 4)
+    for r in rows:
+        assert 0 <= r["matched"] <= k
+        # the step found its own objective's optimum: never above the correct matching's
+        assert r["objective_found"] <= r["objective_correct"] + 1e-4
+        assert r["objective_random"] == pytest.approx(3.0, abs=1e-3)  # two structures + sizes
+        # well-separated clusters: the correct matching recovers the classes; their centres
+        # carry no matching signal here, so the step's matching does not
+        assert r["acc_correct"] == 1.0 and r["acc"] < 1.0
+    table = capsys.readouterr().out
+    assert f"| {spec} |" in table
+    script.main(["--from-results", str(out)])
+    assert capsys.readouterr().out.strip() == table.split("\n", 1)[1].strip()
+
+
+def test_matching_signal_class_matching_inverts_a_relabelling():
+    script = _load("check_matching_signal")
+
+    class _KM:
+        def __init__(self, labels):
+            self.labels_ = np.asarray(labels)
+
+    y = np.array([0, 0, 1, 1, 2, 2, 0, 1, 2, 2])
+    observed = np.zeros((10, 2), dtype=bool)
+    observed[:6, 0] = observed[6:, 1] = True
+    pivot_labels = np.array([2, 2, 0, 0, 1, 1])    # class c -> pivot cluster (c + 2) % 3
+    other_labels = np.array([1, 2, 0, 0])         # class c -> cluster (c + 1) % 3
+    perm, to_class = script.class_matching([_KM(pivot_labels), _KM(other_labels)], None,
+                                           observed, y, 3, 0)
+    np.testing.assert_array_equal(perm[0], np.arange(3))
+    # cluster c of the other modality holds class (c - 1) % 3, i.e. pivot cluster (c + 1) % 3
+    np.testing.assert_array_equal(perm[1], (np.arange(3) + 1) % 3)
+    np.testing.assert_array_equal(to_class[1], (np.arange(3) - 1) % 3)

@@ -291,3 +291,39 @@ def test_cluster_and_match_invalid_inputs():
         cluster_and_match([x, x], 2, paired_views=[x[:3], x[:3, :1]])
     with pytest.raises(ValueError, match="paired_views must have one array per modality"):
         cluster_and_match([x, x], 2, paired_views=[x[:3]])
+
+
+def test_matching_objective_is_what_match_clusters_minimises():
+    from itertools import permutations
+
+    from skdm2c._cluster_matching import matching_objective
+
+    rng = np.random.RandomState(3)
+    a = _prototypes(k=5, seed=3)
+    b = _rotated(a, [2, 0, 4, 1, 3], noise=0.8)
+    sizes = [rng.randint(5, 30, size=5), rng.randint(5, 30, size=5)]
+    kw = dict(sizes=sizes, structure=("euclidean", "cosine"))
+    perm = match_clusters([a, b], random_state=0, **kw)
+    every = [np.array(p) for p in permutations(range(5))]
+    values = np.array([matching_objective([a, b], [np.arange(5), p], **kw)[0][1]
+                       for p in every])
+    found, random_mean = matching_objective([a, b], perm, **kw)
+    assert found[0] == random_mean[0] == 0.0  # the reference
+    assert found[1] == pytest.approx(values.min())  # the exhaustive optimum
+    # the exact random mean: two normalised structure terms (1 each) plus the sizes' mean
+    assert random_mean[1] == pytest.approx(values.mean())
+    assert random_mean[1] == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("perms, words", [
+    ([np.arange(4)], "one entry per modality"),
+    ([np.arange(4), np.array([0, 0, 1, 2])], r"perms\[1\] must be a permutation"),
+    ([np.arange(4), np.arange(5)], r"perms\[1\] must be a permutation"),
+    ([np.arange(4), np.array([0.0, 1.0, 2.0, 3.0])], r"perms\[1\] must be a permutation"),
+])
+def test_matching_objective_refuses_bad_perms(perms, words):
+    from skdm2c._cluster_matching import matching_objective
+
+    a = _prototypes(k=4)
+    with pytest.raises(ValueError, match=words):
+        matching_objective([a, a[::-1]], perms)
