@@ -310,3 +310,93 @@ def test_matching_signal_class_matching_inverts_a_relabelling():
     # cluster c of the other modality holds class (c - 1) % 3, i.e. pivot cluster (c + 1) % 3
     np.testing.assert_array_equal(perm[1], (np.arange(3) + 1) % 3)
     np.testing.assert_array_equal(to_class[1], (np.arange(3) - 1) % 3)
+
+
+def test_cca_shrinkage_script_default_column_is_the_benchmark_linear_run(capsys):
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from skdm2c.benchmark import make_estimator, training_rows
+    from skdm2c.metrics import clustering_accuracy
+
+    script = _load("check_cca_shrinkage")
+    spec = "synthetic:incomplete=0.5"
+    got = script.scores(spec, 0, [0.0, 0.5], None)
+    bunch, X, y, _, k = training_rows(spec, 0)
+    labels = make_estimator("linear", k, 0, 32, modality_dims=bunch.modality_dims).fit(X)[-1]
+    assert got[0.5] == (clustering_accuracy(y, labels.labels_),
+                        normalized_mutual_info_score(y, labels.labels_))
+    script.main(["--datasets", spec, "--seeds", "2", "--shrinkage", "0", "0.5"])
+    out = capsys.readouterr().out
+    assert "mean of seeds 0-1" in out and f"| {spec} | " in out and "s = 0.5" in out
+
+
+def test_cca_shrinkage_script_needs_the_default():
+    script = _load("check_cca_shrinkage")
+    with pytest.raises(SystemExit):
+        script.main(["--datasets", "synthetic:incomplete=0.5", "--shrinkage", "0", "0.9"])
+
+
+def test_paired_starts_script_records_and_rules(tmp_path, capsys):
+    script = _load("check_paired_starts")
+    out = tmp_path / "starts.jsonl"
+    script.main(["--datasets", "synthetic:incomplete=0.5", "--seeds", "1", "--out", str(out)])
+    (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+    n = script.N_STARTS
+    assert len(record["acc"]) == len(record["loglik"]) == n
+    ari = np.array(record["ari"])
+    assert ari.shape == (n, n) and np.allclose(np.diag(ari), 1.0) and np.allclose(ari, ari.T)
+    assert "| synthetic:incomplete=0.5 (1) |" in capsys.readouterr().out
+    # the rules on a made-up record: each picks the start it names, per group of 8
+    fake = dict(acc=list(np.arange(16) / 16), loglik=[0.0] * 16, ari=np.eye(16).tolist())
+    fake["loglik"][3], fake["loglik"][12] = 1.0, 1.0          # likelihood: starts 3 and 12
+    ari = np.eye(16)
+    ari[5, :8] = ari[:8, 5] = 0.5
+    ari[9, 8:] = ari[8:, 9] = 0.5                             # most typical: starts 5 and 9
+    fake["ari"] = ari.tolist()
+    got = script.rules(fake)
+    assert got["likelihood (default)"] == [3 / 16, 12 / 16]
+    assert got["most typical"] == [5 / 16, 9 / 16]
+    assert got["one start"] == [0.0, 8 / 16]
+    assert got["most accurate (labels)"] == [7 / 16, 15 / 16]
+
+
+def test_paired_starts_script_refuses_an_unpaired_spec():
+    script = _load("check_paired_starts")
+    with pytest.raises(ValueError, match="not 'paired'"):
+        script._starts("synthetic:incomplete=0", 0, None)
+
+
+def test_same_labels_script_finds_no_difference_in_one_checkout_and_reports_one(
+        monkeypatch, capsys):
+    script = _load("check_same_labels")
+    repo = str(SCRIPTS.parent)
+    args = ["--code", repo, repo, "--datasets", "synthetic:incomplete=0", "--methods",
+            "dm2c", "--seeds", "1"]
+    assert script.main(args) == 0
+    assert "2 label arrays (600 labels), 0 labels differ." in capsys.readouterr().out
+    calls = []
+
+    def fake(code, *rest):
+        calls.append(code)
+        labels = np.zeros(10, dtype=int)
+        if len(calls) == 2:
+            labels[:3] = 1
+        return {"spec | seed 0 | dm2c | labels_": labels}
+
+    monkeypatch.setattr(script, "labels_of", fake)
+    assert script.main(args) == 1
+    out = capsys.readouterr().out
+    assert "DIFFERS: spec | seed 0 | dm2c | labels_: 3 of 10 rows" in out
+
+
+def test_fit_scaling_script_times_one_small_fit(capsys):
+    script = _load("bench_fit_scaling")
+    script.main(["--code", str(SCRIPTS.parent), "--sizes", "400", "--clusters", "3",
+                 "--repeats", "1"])
+    out = capsys.readouterr().out
+    row = [line for line in out.splitlines() if line.startswith("| 400 | 3 |")][-1]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert float(cells[3]) > 0 and cells[4] == "1.00" and float(cells[5]) > 0
+    assert float(cells[6]) > 0.5  # the blobs are found
+    with pytest.raises(SystemExit):
+        script.main(["--repeats", "0"])
