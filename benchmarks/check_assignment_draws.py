@@ -27,12 +27,12 @@ Run (the numbers quoted in RESULTS.md)::
         --out benchmarks/check_assignment_draws.jsonl
 """
 
-import argparse
 import json
-import os
 import warnings
 
 import numpy as np
+
+from _per_seed import print_from_results, run_per_seed, script_parser
 
 DEFAULT_SPECS = ["cub10:incomplete=0", "cub10:incomplete=0.1", "cub10:incomplete=0.3",
                  "cub10:incomplete=0.5", "cub10:aligned=0.5",
@@ -87,39 +87,40 @@ def _linear_draws(spec, seed, draws, data_home):
     return "linear", scores
 
 
+def _records(spec, seed, draws, data_home):
+    """One record per method: the ACC of every draw (draw 0: the benchmark's run)."""
+    records = []
+    for method, run in (("dm2c", _dm2c_draws), ("linear", _linear_draws)):
+        how, scores = run(spec, seed, draws, data_home)
+        records.append(dict(dataset=spec, seed=seed, method=method, assignment=how,
+                            acc=[round(float(s), 4) for s in scores]))
+    return records
+
+
+def summary(records):
+    """Markdown table: the benchmark's draw, the mean over all draws and the mean
+    within-fit standard deviation, per data set and method."""
+    lines = ["| data | method | benchmark draw (mean of seeds) | mean over all draws "
+             "| within-fit std of a draw |", "|---|---|:---:|:---:|:---:|"]
+    for spec in dict.fromkeys(r["dataset"] for r in records):
+        for method in ("dm2c", "linear"):
+            accs = np.array([r["acc"] for r in records
+                             if r["dataset"] == spec and r["method"] == method])
+            lines.append(f"| {spec} | {method} | {accs[:, 0].mean():.3f} | {accs.mean():.3f} "
+                         f"| {accs.std(axis=1).mean():.3f} |")
+    return "\n".join(lines)
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", nargs="+", default=DEFAULT_SPECS)
-    parser.add_argument("--seeds", type=int, default=5)
+    parser = script_parser(__doc__, DEFAULT_SPECS, 5)
     parser.add_argument("--draws", type=int, default=10)
-    parser.add_argument("--data-home", default=os.environ.get("SKDM2C_DATA"))
-    parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
+    if print_from_results(args, summary):
+        return
     if args.draws < 2:
         parser.error(f"--draws must be at least 2; got {args.draws}.")
-    import torch
-
-    torch.set_num_threads(1)
-    rows = []
-    for spec in args.datasets:
-        for seed in range(args.seeds):
-            for method, run in (("dm2c", _dm2c_draws), ("linear", _linear_draws)):
-                how, scores = run(spec, seed, args.draws, args.data_home)
-                row = dict(dataset=spec, seed=seed, method=method, assignment=how,
-                           acc=[round(float(s), 4) for s in scores])
-                rows.append(row)
-                print(json.dumps(row), flush=True)
-                if args.out:
-                    with open(args.out, "a") as fh:
-                        fh.write(json.dumps(row) + "\n")
-    print("\n| data | method | benchmark draw (mean of seeds) | mean over all draws "
-          "| within-fit std of a draw |\n|---|---|:---:|:---:|:---:|")
-    for spec in args.datasets:
-        for method in ("dm2c", "linear"):
-            accs = np.array([r["acc"] for r in rows
-                             if r["dataset"] == spec and r["method"] == method])
-            print(f"| {spec} | {method} | {accs[:, 0].mean():.3f} | {accs.mean():.3f} "
-                  f"| {accs.std(axis=1).mean():.3f} |")
+    run_per_seed(args, lambda spec, seed: _records(spec, seed, args.draws, args.data_home),
+                 summary, lambda spec, seed, new: "\n".join(json.dumps(r) for r in new))
 
 
 if __name__ == "__main__":

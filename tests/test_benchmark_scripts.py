@@ -42,6 +42,9 @@ def test_assignment_draws_start_from_the_benchmark_run(tmp_path, capsys):
     assert rows[0]["acc"][0] == round(float(clustering_accuracy(y, est.labels_)), 4)
     table = capsys.readouterr().out
     assert "| synthetic:incomplete=0.5 | dm2c |" in table
+    draws.main(["--from-results", str(out)])
+    reread = capsys.readouterr().out.strip()
+    assert reread.startswith("| data | method |") and table.strip().endswith(reread)
 
 
 def test_assignment_draws_refuse_a_single_draw():
