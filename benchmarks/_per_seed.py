@@ -54,3 +54,26 @@ def run_per_seed(args, records_of, summary, progress):
             print(progress(spec, seed, new), flush=True)
     print(summary(records))
     return records
+
+
+def main_with_draws(argv, doc, default_specs, default_seeds, *, draws, min_draws, records_of,
+                    summary, progress, options=()):
+    """The ``main`` of a script that redraws a step ``--draws`` times per seed.
+
+    Parses ``argv`` with :func:`script_parser`, ``--draws`` (default ``draws``, at
+    least ``min_draws``) and ``options`` (``(flags, keywords)`` pairs for
+    ``add_argument``); with ``--from-results`` prints the summary only; otherwise
+    runs :func:`run_per_seed` with ``records_of(args, spec, seed)`` and
+    ``progress(args, spec, seed, records)``, and returns the records.
+    """
+    parser = script_parser(doc, default_specs, default_seeds)
+    parser.add_argument("--draws", type=int, default=draws)
+    for flags, keywords in options:
+        parser.add_argument(*flags, **keywords)
+    args = parser.parse_args(argv)
+    if print_from_results(args, summary):
+        return None
+    if args.draws < min_draws:
+        parser.error(f"--draws must be at least {min_draws}; got {args.draws}.")
+    return run_per_seed(args, lambda spec, seed: records_of(args, spec, seed), summary,
+                        lambda spec, seed, new: progress(args, spec, seed, new))

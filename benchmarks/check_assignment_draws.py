@@ -32,7 +32,7 @@ import warnings
 
 import numpy as np
 
-from _per_seed import print_from_results, run_per_seed, script_parser
+from _per_seed import main_with_draws
 
 DEFAULT_SPECS = ["cub10:incomplete=0", "cub10:incomplete=0.1", "cub10:incomplete=0.3",
                  "cub10:incomplete=0.5", "cub10:aligned=0.5",
@@ -112,15 +112,11 @@ def summary(records):
 
 
 def main(argv=None):
-    parser = script_parser(__doc__, DEFAULT_SPECS, 5)
-    parser.add_argument("--draws", type=int, default=10)
-    args = parser.parse_args(argv)
-    if print_from_results(args, summary):
-        return
-    if args.draws < 2:
-        parser.error(f"--draws must be at least 2; got {args.draws}.")
-    run_per_seed(args, lambda spec, seed: _records(spec, seed, args.draws, args.data_home),
-                 summary, lambda spec, seed, new: "\n".join(json.dumps(r) for r in new))
+    return main_with_draws(
+        argv, __doc__, DEFAULT_SPECS, 5, draws=10, min_draws=2,
+        records_of=lambda args, spec, seed: _records(spec, seed, args.draws, args.data_home),
+        summary=summary,
+        progress=lambda args, spec, seed, new: "\n".join(json.dumps(r) for r in new))
 
 
 if __name__ == "__main__":

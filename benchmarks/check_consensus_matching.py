@@ -31,7 +31,7 @@ import warnings
 
 import numpy as np
 
-from _per_seed import print_from_results, run_per_seed, script_parser
+from _per_seed import main_with_draws
 from check_structure_variants import _features
 
 DEFAULT_SPECS = ["3sources:incomplete=0", "uci_mfeat:incomplete=0", "scene15:incomplete=0",
@@ -132,22 +132,17 @@ def summary(rows):
     return "\n".join(lines)
 
 
+def _records(args, spec, seed):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # one epoch: the network is not measured
+        return _seed_rows(spec, seed, args.draws, args.data_home, args.sweeps)
+
+
 def main(argv=None):
-    parser = script_parser(__doc__, DEFAULT_SPECS, 5)
-    parser.add_argument("--draws", type=int, default=8)
-    parser.add_argument("--sweeps", type=int, default=3)
-    args = parser.parse_args(argv)
-    if print_from_results(args, summary):
-        return
-    if args.draws < 2:
-        parser.error(f"--draws must be at least 2; got {args.draws}.")
-
-    def records_of(spec, seed):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # one epoch: the network is not measured
-            return _seed_rows(spec, seed, args.draws, args.data_home, args.sweeps)
-
-    run_per_seed(args, records_of, summary, lambda spec, seed, new: f"{spec} seed {seed} done")
+    return main_with_draws(
+        argv, __doc__, DEFAULT_SPECS, 5, draws=8, min_draws=2, records_of=_records,
+        summary=summary, progress=lambda args, spec, seed, new: f"{spec} seed {seed} done",
+        options=[(("--sweeps",), dict(type=int, default=3))])
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ Run (the numbers quoted in RESULTS.md, section 2)::
 
 import numpy as np
 
-from _per_seed import print_from_results, run_per_seed, script_parser
+from _per_seed import main_with_draws
 from check_structure_variants import _features
 
 DEFAULT_SPECS = ["cub10:incomplete=0", "bbcsport:incomplete=0", "3sources:incomplete=0",
@@ -127,17 +127,12 @@ def summary(records):
 
 
 def main(argv=None):
-    parser = script_parser(__doc__, DEFAULT_SPECS, 20)
-    parser.add_argument("--draws", type=int, default=2)
-    args = parser.parse_args(argv)
-    if print_from_results(args, summary):
-        return
-    if args.draws < 1:
-        parser.error(f"--draws must be at least 1; got {args.draws}.")
-    run_per_seed(
-        args, lambda spec, seed: _seed_rows(spec, seed, args.draws, args.data_home), summary,
-        lambda spec, seed, new: f"{spec} seed {seed}: matched "
-                                f"{np.mean([r['matched'] for r in new]):.2f}")
+    return main_with_draws(
+        argv, __doc__, DEFAULT_SPECS, 20, draws=2, min_draws=1,
+        records_of=lambda args, spec, seed: _seed_rows(spec, seed, args.draws, args.data_home),
+        summary=summary,
+        progress=lambda args, spec, seed, new: f"{spec} seed {seed}: matched "
+                                               f"{np.mean([r['matched'] for r in new]):.2f}")
 
 
 if __name__ == "__main__":

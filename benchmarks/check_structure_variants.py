@@ -47,7 +47,7 @@ import warnings
 
 import numpy as np
 
-from _per_seed import print_from_results, run_per_seed, script_parser
+from _per_seed import main_with_draws
 
 DEFAULT_SPECS = ["cub10:incomplete=0", "bbcsport:incomplete=0", "3sources:incomplete=0",
                  "wikipedia:incomplete=0", "uci_mfeat:incomplete=0", "scene15:incomplete=0",
@@ -154,17 +154,13 @@ def summary(rows):
 
 
 def main(argv=None):
-    parser = script_parser(__doc__, DEFAULT_SPECS, 5)
-    parser.add_argument("--draws", type=int, default=8)
-    args = parser.parse_args(argv)
-    if print_from_results(args, summary):
-        return
-    if args.draws < 2:
-        parser.error(f"--draws must be at least 2; got {args.draws}.")
-    run_per_seed(
-        args, lambda spec, seed: _seed_rows(spec, seed, args.draws, args.data_home), summary,
-        lambda spec, seed, new: f"{spec} seed {seed}: default "
-                                f"{np.mean([r['acc'] for r in new[:args.draws]]):.3f}")
+    return main_with_draws(
+        argv, __doc__, DEFAULT_SPECS, 5, draws=8, min_draws=2,
+        records_of=lambda args, spec, seed: _seed_rows(spec, seed, args.draws, args.data_home),
+        summary=summary,
+        progress=lambda args, spec, seed, new: (
+            f"{spec} seed {seed}: default "
+            f"{np.mean([r['acc'] for r in new[:args.draws]]):.3f}"))
 
 
 if __name__ == "__main__":
