@@ -245,3 +245,48 @@ def test_structure_n_draws_keeps_predict_consistent_with_labels():
     np.testing.assert_array_equal(model.predict(xa[:60], xb[60:]), model.labels_)
     one = DM2CClustering(4, random_state=0, structure_n_draws=1, **FAST).fit(xa[:60], xb[60:])
     np.testing.assert_array_equal(one.predict(xa[:60], xb[60:]), one.labels_)
+
+
+def test_matching_inputs_describe_the_steps_matching_problem():
+    from skdm2c._cluster_matching import match_clusters, matching_objective
+    from skdm2c.dm2c import _assign
+
+    R, observed, y = _structure_inputs(0)
+    k, pivot = 4, 1
+    models = _assign._cluster_each_modality(R, observed, k, n_init=5,
+                                            rng=np.random.RandomState(0))
+    kw = _assign.matching_inputs(models, R, observed, k, pivot)
+    assert kw["reference"] == pivot and kw["structure"] == _assign.UNPAIRED_STRUCTURE
+    for m, km in enumerate(models):
+        np.testing.assert_array_equal(kw["sizes"][m], np.bincount(km.labels_, minlength=k))
+        np.testing.assert_array_equal(kw["centers"][m], km.cluster_centers_)
+        width = R[m].shape[1]
+        assert kw["within_covariances"][m].shape == (width, width)
+    assert kw["cooccurrence"] == [None, None]  # no row observes both modalities
+    # the step's matching is match_clusters on exactly these inputs
+    rng = np.random.RandomState(7)
+    perm = _assign._match_modality_clusters(models, R, observed, k, pivot, rng)
+    again = match_clusters(**kw, random_state=np.random.RandomState(7).randint(
+        np.iinfo(np.int32).max))
+    for p, q in zip(perm, again):
+        np.testing.assert_array_equal(p, q)
+    # distinct geometry and sizes: the step's matching is the objective's optimum
+    # and the correct one, far below a random matching
+    objective, random_mean = matching_objective(perms=perm, **kw)
+    assert objective[1 - pivot] < 0.2 * random_mean[1 - pivot]
+
+
+def test_matching_inputs_count_pairs_of_rows_observing_both_modalities():
+    from skdm2c.dm2c import _assign
+
+    R, observed, _ = _structure_inputs(0)
+    observed = observed.copy()
+    rows = np.flatnonzero(observed[:, 0])[:6]
+    observed[rows, 1] = True  # these rows now observe both blocks
+    R = [R[0], R[1].copy()]
+    R[1][rows] = np.random.RandomState(1).normal(size=(6, R[1].shape[1]))  # their blocks
+    models = _assign._cluster_each_modality(R, observed, 4, n_init=5,
+                                            rng=np.random.RandomState(0))
+    kw = _assign.matching_inputs(models, R, observed, 4, 0)
+    assert kw["cooccurrence"][0] is None  # the reference
+    assert kw["cooccurrence"][1].sum() == 6

@@ -453,10 +453,31 @@ def _cluster_each_modality(R, observed, n_clusters, *, n_init, rng):
 
 
 def matching_inputs(models, R, observed, n_clusters, pivot):
-    """Keyword arguments of :func:`~skdm2c._cluster_matching.match_clusters` (and
-    :func:`~skdm2c._cluster_matching.matching_objective`) for every modality's k-means
-    ``models``: the centres, their sizes, pooled within-cluster covariances and
-    co-occurrence counts, the pivot as reference and the structure of the unpaired step."""
+    """The unpaired step's matching problem, as keyword arguments.
+
+    Parameters
+    ----------
+    models : list of fitted KMeans
+        Every modality's k-means, fitted on the rows observing it.
+    R : list of ndarray of shape (n_samples, n_features_m)
+        Every modality's features (NaN on the rows not observing it).
+    observed : ndarray of shape (n_samples, n_modalities), dtype=bool
+        Blocks each row observes.
+    n_clusters : int
+        Number of clusters.
+    pivot : int
+        The modality the others are matched to.
+
+    Returns
+    -------
+    kwargs : dict
+        For :func:`~skdm2c._cluster_matching.match_clusters` and
+        :func:`~skdm2c._cluster_matching.matching_objective`: the centres,
+        the cluster sizes, every modality's pooled within-cluster
+        covariance, the co-occurrence counts of rows observing the modality
+        and the pivot (``None`` without such rows), ``reference=pivot`` and
+        ``structure=UNPAIRED_STRUCTURE``.
+    """
     sizes = [np.bincount(km.labels_, minlength=n_clusters) for km in models]
     within = [within_cluster_covariance(R[m][observed[:, m]], km.labels_, km.cluster_centers_)
               for m, km in enumerate(models)]
