@@ -47,16 +47,16 @@ def _relabel(S, perm):
 
 def consensus(models, R, observed, k, pivot, perm, *, sweeps=3):
     """Matchings of every modality to the pivot, improved jointly from ``perm``."""
-    from skdm2c._cluster_matching import (
-        _linear_terms, _Objective, _structure, within_cluster_covariance)
-    from skdm2c.dm2c._assign import UNPAIRED_STRUCTURE
+    from skdm2c._cluster_matching import _linear_terms, _Objective, _structure
+    from skdm2c.dm2c._assign import UNPAIRED_STRUCTURE, matching_inputs
 
+    inputs = matching_inputs(models, R, observed, k, pivot)
     shares, structures = [], []
-    for m, km in enumerate(models):
-        share = np.bincount(km.labels_, minlength=k) / len(km.labels_)
-        cov = within_cluster_covariance(R[m][observed[:, m]], km.labels_, km.cluster_centers_)
+    for center, size, cov in zip(inputs["centers"], inputs["sizes"],
+                                 inputs["within_covariances"]):
+        share = size / size.sum()
         shares.append((share + 1e-3 / k) / (1 + 1e-3))  # the floor match_clusters uses
-        structures.append([_structure(km.cluster_centers_, share, kind, cov)
+        structures.append([_structure(center, share, kind, cov)
                            for kind in UNPAIRED_STRUCTURE])
     perm = [p.copy() for p in perm]
     for _ in range(sweeps):
